@@ -1,0 +1,267 @@
+/**
+ * Loads, validates and normalises a configuration file. Parsing uses the `yaml` library; validation uses the zod
+ * schema in `schema.ts`, then cross-field rules. Every problem is collected and thrown together as one ConfigError.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { bucketArn, parseArn, roleArn, trailArn } from './arn';
+import { ConfigError, type ConfigProblem, toJsonPath } from './errors';
+import {
+  automationRoleName,
+  CONFIG_RULE_NAME,
+  defaultKmsAlias,
+  defaultLogBucketName,
+  defaultTrailName,
+  runbookDocumentName,
+  stackName,
+} from './naming';
+import { partitionOf } from './regions';
+import { GuardConfigInput } from './schema';
+import type { AccountConfig, GuardConfig, StateConfig } from './types';
+
+type Path = ReadonlyArray<string | number>;
+
+/** Locates a path in the YAML document, falling back to the nearest ancestor that exists. */
+function locator(doc: Document, lc: LineCounter): (path: Path) => { line?: number; column?: number } {
+  return (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && Array.isArray(node.range)) {
+        const pos = lc.linePos(node.range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+    return {};
+  };
+}
+
+function getIn(value: unknown, path: Path): unknown {
+  let v: unknown = value;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep-merges `over` onto `base` (plain objects only; `over` wins). */
+function merge<T>(base: unknown, over: T): T {
+  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out as T;
+}
+
+/**
+ * Reads and validates a configuration file.
+ *
+ * @param file path of a YAML file (see `schema/cloudtrail-guard.schema.json` and the README's config reference)
+ * @returns the normalised configuration
+ * @throws ConfigError listing every problem: a missing or unreadable file, invalid YAML, an empty document, schema
+ *   violations and cross-field violations, each with file, JSONPath, value and rule.
+ */
+export function loadConfig(file: string): GuardConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError([
+      { file, path: '$', value: undefined, rule: `the configuration file must exist and be readable (${code})` },
+    ]);
+  }
+  return parseConfig(text, file);
+}
+
+/**
+ * Validates configuration text; `file` is used in messages only.
+ * @throws ConfigError as for {@link loadConfig}.
+ */
+export function parseConfig(text: string, file: string): GuardConfig {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return {
+          file,
+          path: '$',
+          value: undefined,
+          rule: `valid YAML (${e.code}: ${e.message.split('\n')[0]})`,
+          line: pos?.line,
+          column: pos?.col,
+        };
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const locate = locator(doc, lc);
+  const problem = (path: Path, rule: string, value: unknown = getIn(raw, path)): ConfigProblem => ({
+    file,
+    path: toJsonPath(path),
+    value,
+    rule,
+    ...locate(path),
+  });
+
+  if (raw === null || raw === undefined || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new ConfigError([problem([], 'a YAML mapping with estate, state and accounts (the file is empty)', undefined)]);
+  }
+  if (!isMap(doc.contents)) {
+    throw new ConfigError([problem([], 'a YAML mapping with estate, state and accounts')]);
+  }
+
+  const parsed = GuardConfigInput.safeParse(raw);
+  const problems: ConfigProblem[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path as Array<string | number>;
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) problems.push(problem([...path, key], `unknown key; allowed keys are listed in the config reference`));
+      } else if (issue.code === 'invalid_value' && 'values' in issue) {
+        problems.push(problem(path, `one of ${(issue.values as unknown[]).map((v) => String(v)).join(', ')}`));
+      } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'state') {
+        problems.push(problem([...path, 'backend'], 'one of s3, local, cloud'));
+      } else if (issue.code === 'invalid_type' && getIn(raw, path) === undefined) {
+        problems.push(problem(path, `required: ${issue.expected}`, undefined));
+      } else {
+        problems.push(problem(path, issue.message));
+      }
+    }
+    throw new ConfigError(problems);
+  }
+  const input = parsed.data;
+
+  // Cross-field rules, on the account after defaults are applied.
+  const seen = new Map<string, number>();
+  const buckets = new Map<string, number>();
+  const accounts: AccountConfig[] = [];
+  input.accounts.forEach((acc0, i) => {
+    const acc = merge(input.defaults ?? {}, acc0) as typeof acc0;
+    const at = (...p: Array<string | number>): Path => ['accounts', i, ...p];
+    const key = `${acc.accountId}/${acc.homeRegion}`;
+    if (seen.has(key)) {
+      problems.push(problem(at('accountId'), `each (accountId, homeRegion) appears once; already at $.accounts[${seen.get(key)}]`));
+    } else seen.set(key, i);
+
+    const partition = partitionOf(acc.homeRegion);
+    const trailName = acc.trail?.name ?? defaultTrailName();
+    const bucketName = acc.logBucket?.name ?? defaultLogBucketName(acc.accountId, acc.homeRegion);
+    if (buckets.has(bucketName)) {
+      problems.push(
+        problem(at('logBucket', 'name'), `bucket names are global: each account needs its own; already used at $.accounts[${buckets.get(bucketName)}]`, bucketName),
+      );
+    } else buckets.set(bucketName, i);
+
+    const isOrg = acc.trail?.isOrganizationTrail ?? false;
+    if (isOrg) {
+      if (!input.organization) {
+        problems.push(problem(at('trail', 'isOrganizationTrail'), 'an organization trail needs $.organization (id and managementAccountId)'));
+      } else if (input.organization.managementAccountId !== acc.accountId) {
+        problems.push(
+          problem(
+            at('trail', 'isOrganizationTrail'),
+            `only the management account (${input.organization.managementAccountId}) creates the organization trail`,
+          ),
+        );
+      }
+    }
+
+    const existingKeyArn = acc.kmsKey?.existingKeyArn;
+    if (existingKeyArn) {
+      const k = parseArn(existingKeyArn);
+      if (k && (k.region !== acc.homeRegion || k.partition !== partition)) {
+        problems.push(problem(at('kmsKey', 'existingKeyArn'), `a key in the home Region ${acc.homeRegion} (partition ${partition}); CloudTrail needs a key in the trail's home Region`));
+      }
+      if (k && k.account !== acc.accountId) {
+        problems.push(problem(at('kmsKey', 'existingKeyArn'), `a key in account ${acc.accountId}`));
+      }
+    }
+    if (acc.deploymentRoleArn) {
+      const r = parseArn(acc.deploymentRoleArn);
+      if (r && r.account !== acc.accountId) {
+        problems.push(problem(at('deploymentRoleArn'), `a role in account ${acc.accountId}, the account it deploys into`));
+      }
+      if (r && r.partition !== partition) {
+        problems.push(problem(at('deploymentRoleArn'), `a role in partition ${partition}, the home Region's partition`));
+      }
+    }
+
+    const roleName = automationRoleName(acc.homeRegion);
+    accounts.push({
+      accountId: acc.accountId,
+      homeRegion: acc.homeRegion,
+      partition,
+      stackName: stackName(acc.accountId, acc.homeRegion),
+      deploymentRoleArn: acc.deploymentRoleArn,
+      trail: {
+        name: trailName,
+        arn: trailArn(partition, acc.homeRegion, acc.accountId, trailName),
+        manage: acc.trail?.manage ?? true,
+        isOrganizationTrail: isOrg,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        snsTopicName: acc.trail?.snsTopicName,
+        cloudWatchLogs: acc.trail?.cloudWatchLogs
+          ? {
+              logGroupName: acc.trail.cloudWatchLogs.logGroupName ?? `/aws/cloudtrail/${trailName}`,
+              retentionInDays: acc.trail.cloudWatchLogs.retentionInDays ?? 365,
+            }
+          : undefined,
+      },
+      logBucket: {
+        name: bucketName,
+        arn: bucketArn(partition, bucketName),
+        s3KeyPrefix: (acc.logBucket?.s3KeyPrefix ?? '').replace(/^\//, '').replace(/\/$/, ''),
+      },
+      kmsKey: {
+        alias: acc.kmsKey?.alias ?? defaultKmsAlias(),
+        deletionWindowInDays: acc.kmsKey?.deletionWindowInDays ?? 30,
+        existingKeyArn,
+      },
+      configRule: {
+        name: CONFIG_RULE_NAME,
+        maximumExecutionFrequency: acc.configRule?.maximumExecutionFrequency ?? 'One_Hour',
+        recorder: acc.configRule?.recorder ?? 'existing',
+      },
+      remediation: {
+        maximumAutomaticAttempts: acc.remediation?.maximumAutomaticAttempts ?? 5,
+        retryAttemptSeconds: acc.remediation?.retryAttemptSeconds ?? 60,
+        concurrentExecutionRatePercentage: acc.remediation?.concurrentExecutionRatePercentage ?? 10,
+        errorPercentage: acc.remediation?.errorPercentage ?? 10,
+      },
+      automationRole: { name: roleName, arn: roleArn(partition, acc.accountId, roleName) },
+      runbook: { documentName: runbookDocumentName() },
+      tags: { ...(acc.tags ?? {}) },
+    });
+  });
+
+  const s = input.state;
+  if (s.backend === 's3' && s.kmsKeyId) {
+    const k = parseArn(s.kmsKeyId);
+    if (k && k.region !== s.region) problems.push(problem(['state', 'kmsKeyId'], `a key in the state bucket's Region ${s.region}`));
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const state: StateConfig =
+    s.backend === 's3'
+      ? { backend: 's3', bucket: s.bucket, region: s.region, keyPrefix: s.keyPrefix ?? 'cloudtrail-guard', kmsKeyId: s.kmsKeyId, roleArn: s.roleArn }
+      : s.backend === 'local'
+        ? { backend: 'local', directory: s.directory ?? 'terraform.tfstate.d' }
+        : {
+            backend: 'cloud',
+            organization: s.organization,
+            project: s.project,
+            hostname: s.hostname ?? 'app.terraform.io',
+            workspacePrefix: s.workspacePrefix ?? '',
+            tags: s.tags ?? ['cloudtrail-guard'],
+          };
+
+  return { file, estate: input.estate, state, organization: input.organization, accounts };
+}

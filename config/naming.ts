@@ -1,0 +1,45 @@
+/**
+ * The one naming function. Every physical name and every label is built here, deterministically from the config
+ * (cloudposse `null-label` style: one scheme everywhere, lower case, `-` delimited).
+ */
+
+/** The namespace that starts every name the product creates. */
+export const NAMESPACE = 'cloudtrail-guard';
+
+/** The AWS Config rule name; fixed so that dashboards and SCPs can name it. */
+export const CONFIG_RULE_NAME = 'cloudtrail-enabled';
+
+/** Joins label parts with `-` after lower-casing them; empty parts are dropped. */
+export function label(...parts: ReadonlyArray<string | number | undefined>): string {
+  return parts
+    .filter((p): p is string | number => p !== undefined && `${p}` !== '')
+    .map((p) => `${p}`.toLowerCase())
+    .join('-');
+}
+
+/** Stack name for one (account, home Region): `cloudtrail-guard-111111111111-us-east-1`. */
+export const stackName = (accountId: string, region: string): string => label(NAMESPACE, accountId, region);
+
+/** Default trail name: `cloudtrail-guard`. */
+export const defaultTrailName = (): string => NAMESPACE;
+
+/** Default log bucket name: `cloudtrail-guard-logs-111111111111-us-east-1` (49 characters at most). */
+export const defaultLogBucketName = (accountId: string, region: string): string =>
+  label(NAMESPACE, 'logs', accountId, region);
+
+/** Default KMS alias: `alias/cloudtrail-guard`. */
+export const defaultKmsAlias = (): string => `alias/${NAMESPACE}`;
+
+/** Automation role name; IAM is global, so the home Region is part of it: `cloudtrail-guard-automation-us-east-1`. */
+export const automationRoleName = (region: string): string => label(NAMESPACE, 'automation', region);
+
+/** Runbook (SSM document) name; avoids the reserved prefixes `AWS`, `Amazon`, `AmazonEC2`. */
+export const runbookDocumentName = (): string => label(NAMESPACE, 'enable-trail');
+
+/** Remote state key for one stack: `<prefix>/<account>/<region>/terraform.tfstate`. */
+export const stateKey = (prefix: string, accountId: string, region: string): string =>
+  [prefix, accountId, region, 'terraform.tfstate'].filter((p) => p !== '').join('/');
+
+/** HCP Terraform workspace name for one stack: `<workspacePrefix><stackName>`. */
+export const workspaceName = (workspacePrefix: string, accountId: string, region: string): string =>
+  `${workspacePrefix}${stackName(accountId, region)}`;

@@ -1,0 +1,251 @@
+/**
+ * The configuration file's schema (zod). The same schema ships as JSON Schema in
+ * `schema/cloudtrail-guard.schema.json` (`npm run schema`), so editors complete and check the file.
+ *
+ * Field rules come from the AWS API references cited beside each field.
+ */
+import { z } from 'zod';
+import { isKnownRegion } from './regions';
+
+/** 12 digits. https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html */
+export const AccountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account ID is exactly 12 digits, as a quoted string' });
+
+/** A Region that the AWS SDK's partition data names. */
+export const Region = z.string().refine(isKnownRegion, { error: 'a known AWS Region such as us-east-1' });
+
+/**
+ * S3 general purpose bucket naming rules.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export const BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: 'an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit',
+  })
+  .refine((s) => !s.includes('..') && !s.includes('.-') && !s.includes('-.'), {
+    error: 'an S3 bucket name has no two adjacent periods and no period beside a hyphen',
+  })
+  .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), { error: 'an S3 bucket name is not formatted as an IP address' })
+  .refine((s) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(s), {
+    error: 'an S3 bucket name does not begin with the reserved prefixes xn--, sthree- or amzn-s3-demo-',
+  })
+  .refine((s) => !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s), {
+    error: 'an S3 bucket name does not end with the reserved suffixes -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3',
+  });
+
+/**
+ * CloudTrail S3 key prefix: at most 200 characters of S3's safe key characters, no `//`, no `.`/`..` segment.
+ * One leading and one trailing `/` are dropped. https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+ */
+export const S3KeyPrefix = z
+  .string()
+  .max(200, { error: 'an S3 key prefix is at most 200 characters' })
+  .regex(/^[A-Za-z0-9!_.*'()/-]*$/, {
+    error: "an S3 key prefix uses only S3's safe characters: letters, digits, and ! _ . * ' ( ) / -",
+  })
+  .refine((s) => !s.includes('//'), { error: 'an S3 key prefix has no empty segment (//)' })
+  .refine((s) => s.split('/').every((seg) => seg !== '.' && seg !== '..'), {
+    error: 'an S3 key prefix has no . or .. segment',
+  });
+
+/**
+ * Trail name rules. https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#awscloudtrail-CreateTrail-request-Name
+ */
+export const TrailName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/, {
+    error:
+      'a trail name: 3 to 128 letters, digits, periods, underscores and hyphens, beginning and ending with a letter or digit',
+  })
+  .refine((s) => !/[._-]{2}/.test(s), { error: 'a trail name has no adjacent periods, underscores or hyphens' })
+  .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), { error: 'a trail name is not formatted as an IP address' });
+
+/** KMS alias rules. https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html */
+export const KmsAlias = z
+  .string()
+  .regex(/^alias\/[A-Za-z0-9/_-]{1,250}$/, {
+    error: 'a KMS alias: alias/ followed by 1 to 250 letters, digits, /, _ and -',
+  })
+  .refine((s) => !s.startsWith('alias/aws/'), { error: 'the alias/aws/ prefix is reserved for AWS managed keys' });
+
+/** A KMS key ARN (not an alias, not a key ID). */
+export const KmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/, {
+  error: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key-id> (an alias or bare key ID is not accepted)',
+});
+
+/** An IAM role ARN. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */
+export const IamRoleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+    error: 'an IAM role ARN: arn:<partition>:iam::<account>:role/<path/name>',
+  });
+
+/** AWS Organizations ID. https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html */
+export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
+  error: 'an organization ID: o- followed by 10 to 32 lower-case letters or digits',
+});
+
+/** Config rule frequencies. https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html */
+export const MaximumExecutionFrequency = z.enum(['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours']);
+
+/** Resource tags. https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html */
+export const Tags = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, { error: 'a tag key: letters, digits, spaces and _ . : / = + - @' })
+      .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'the aws: tag prefix is reserved' }),
+    z
+      .string()
+      .max(256)
+      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, { error: 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @' }),
+  )
+  .refine((t) => Object.keys(t).length <= 45, { error: 'at most 45 tags (AWS allows 50; the product adds its own)' });
+
+/** Settings of one account's trail. */
+export const TrailSettings = z.strictObject({
+  /** @default 'cloudtrail-guard' */
+  name: TrailName.optional(),
+  /** Create the trail with Terraform too (the runbook restores it either way). @default true */
+  manage: z.boolean().optional(),
+  /** Organization trail; only in the management account's stack, with `organization` set. @default false */
+  isOrganizationTrail: z.boolean().optional(),
+  /** SNS topic (created in the stack) notified of each log file delivery. @default none */
+  snsTopicName: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'an SNS topic name: 1 to 256 letters, digits, _ and -' }).optional(),
+  /** CloudWatch Logs delivery (log group and role created in the stack). @default none */
+  cloudWatchLogs: z
+    .strictObject({
+      /** @default '/aws/cloudtrail/<trail>' */
+      logGroupName: z.string().regex(/^[\w.\-/#]{1,512}$/, { error: 'a log group name: 1 to 512 of letters, digits, _ - / . #' }).optional(),
+      /** @default 365 */
+      retentionInDays: z
+        .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>])
+        .optional(),
+    })
+    .optional(),
+});
+
+/** Settings of one account's log bucket. */
+export const LogBucketSettings = z.strictObject({
+  /** @default 'cloudtrail-guard-logs-<account>-<region>' */
+  name: BucketName.optional(),
+  /** @default '' (no prefix) */
+  s3KeyPrefix: S3KeyPrefix.optional(),
+});
+
+/** Settings of one account's trail key. */
+export const KmsKeySettings = z.strictObject({
+  /** @default 'alias/cloudtrail-guard' */
+  alias: KmsAlias.optional(),
+  /** 7 to 30 days. @default 30 */
+  deletionWindowInDays: z.int().min(7).max(30).optional(),
+  /** Use this existing key (in the home Region) instead of creating one; its key policy is then yours to keep. */
+  existingKeyArn: KmsKeyArn.optional(),
+});
+
+/** Settings of the cloudtrail-enabled rule. */
+export const ConfigRuleSettings = z.strictObject({
+  /** @default 'One_Hour' */
+  maximumExecutionFrequency: MaximumExecutionFrequency.optional(),
+  /**
+   * `existing`: the account already records with AWS Config (required before a rule can be created).
+   * `create`: the stack creates and starts a configuration recorder and delivery channel.
+   * @default 'existing'
+   */
+  recorder: z.enum(['existing', 'create']).optional(),
+});
+
+/** Settings of the remediation configuration. https://docs.aws.amazon.com/config/latest/APIReference/API_RemediationConfiguration.html */
+export const RemediationSettings = z.strictObject({
+  /** 1 to 25. @default 5 */
+  maximumAutomaticAttempts: z.int().min(1).max(25).optional(),
+  /** 1 to 2678000 seconds. @default 60 */
+  retryAttemptSeconds: z.int().min(1).max(2678000).optional(),
+  /** 1 to 100 percent. @default 10 */
+  concurrentExecutionRatePercentage: z.int().min(1).max(100).optional(),
+  /** 1 to 100 percent. @default 10 */
+  errorPercentage: z.int().min(1).max(100).optional(),
+});
+
+/** The settings an account may take; also the shape of `defaults`. */
+const AccountSettingsShape = {
+  /** Role that Terraform assumes to deploy into the account. @default none (use the caller's credentials) */
+  deploymentRoleArn: IamRoleArn.optional(),
+  trail: TrailSettings.optional(),
+  logBucket: LogBucketSettings.optional(),
+  kmsKey: KmsKeySettings.optional(),
+  configRule: ConfigRuleSettings.optional(),
+  remediation: RemediationSettings.optional(),
+  tags: Tags.optional(),
+};
+
+export const AccountDefaults = z.strictObject({
+  trail: TrailSettings.omit({ snsTopicName: true }).optional(),
+  logBucket: LogBucketSettings.omit({ name: true }).optional(),
+  kmsKey: KmsKeySettings.omit({ existingKeyArn: true }).optional(),
+  configRule: ConfigRuleSettings.optional(),
+  remediation: RemediationSettings.optional(),
+  tags: Tags.optional(),
+});
+
+export const AccountInput = z.strictObject({
+  accountId: AccountId,
+  homeRegion: Region,
+  ...AccountSettingsShape,
+});
+
+export const StateInput = z.discriminatedUnion('backend', [
+  z.strictObject({
+    backend: z.literal('s3'),
+    bucket: BucketName,
+    region: Region,
+    /** @default 'cloudtrail-guard' */
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, { error: 'a key prefix: path segments of S3 safe characters, no leading, trailing or double /' })
+      .optional(),
+    /** KMS key for the state objects. @default the bucket's default encryption */
+    kmsKeyId: KmsKeyArn.optional(),
+    /** Role assumed to reach the state bucket. @default none */
+    roleArn: IamRoleArn.optional(),
+  }),
+  z.strictObject({
+    backend: z.literal('local'),
+    /** Directory for the state files, relative to the stack's working directory. @default 'terraform.tfstate.d' */
+    directory: z.string().min(1).regex(/^[^\0]+$/).optional(),
+  }),
+  z.strictObject({
+    backend: z.literal('cloud'),
+    /** HCP Terraform organization. */
+    organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'an HCP Terraform organization name: letters, digits, _ and -' }),
+    /** HCP Terraform project for the workspaces. @default the organization's default project */
+    project: z.string().min(1).max(40).optional(),
+    /** @default 'app.terraform.io' */
+    hostname: z.string().regex(/^[a-z0-9.-]+$/).optional(),
+    /** Prepended to each stack name to form the workspace name. @default '' */
+    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, { error: 'a workspace name prefix: letters, digits, _ and -' }).optional(),
+    /** Tags set on every workspace. @default ['cloudtrail-guard'] */
+    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9:_-]*$/, { error: 'a workspace tag: lower-case letters, digits, :, _ and -' })).optional(),
+  }),
+]);
+
+/** The whole configuration file, as written. */
+export const GuardConfigInput = z.strictObject({
+  /** Estate name, used in tags. */
+  estate: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, { error: 'an estate name: 3 to 32 lower-case letters, digits and hyphens, starting with a letter' }),
+  state: StateInput,
+  /** Needed for organization trails. */
+  organization: z
+    .strictObject({
+      id: OrganizationId,
+      managementAccountId: AccountId,
+    })
+    .optional(),
+  defaults: AccountDefaults.optional(),
+  accounts: z.array(AccountInput).min(1, { error: 'at least one account' }),
+});
+
+export type GuardConfigInput = z.input<typeof GuardConfigInput>;
+export type AccountInput = z.output<typeof AccountInput>;
