@@ -56,6 +56,82 @@ function merge<T>(base: unknown, over: T): T {
   return out as T;
 }
 
+/** What YAML made of a value, in the words an author would use. */
+function yamlKind(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+/** The rule for a value of the wrong type, phrased as the fix (zod says only "expected string, received number"). */
+function typeRule(expected: string, value: unknown, path: Path): string {
+  const got = yamlKind(value);
+  const key = path[path.length - 1];
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+    const quoted = JSON.stringify(String(value));
+    if (key === 'accountId' || key === 'managementAccountId') {
+      return `an AWS account ID is exactly 12 digits, as a quoted string: quote it (${quoted}); unquoted, YAML reads it as ${got} and drops leading zeros`;
+    }
+    return `a string: quote it (${quoted}); unquoted, YAML reads it as ${got}`;
+  }
+  if ((expected === 'number' || expected === 'int') && typeof value === 'string') return `a number, written without quotes (YAML reads "${value}" as a string)`;
+  if (expected === 'int') return `a whole number, not ${got}`;
+  if (expected === 'boolean') return `true or false, without quotes, not ${got}`;
+  if (expected === 'record' || expected === 'object') return `a mapping (key: value lines), not ${got}`;
+  if (expected === 'array') return `a list (lines starting with "- "), not ${got}`;
+  return `${expected}, not ${got}`;
+}
+
+/** Zod schema internals this file walks (zod 4 `_zod.def`). */
+interface SchemaDef {
+  readonly type: string;
+  readonly shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  readonly innerType?: { _zod: { def: SchemaDef } };
+  readonly element?: { _zod: { def: SchemaDef } };
+  readonly options?: ReadonlyArray<{ _zod: { def: SchemaDef } }>;
+  readonly discriminator?: string;
+  readonly values?: readonly unknown[];
+}
+
+/** The keys a strict object in the schema allows at `path` (used to suggest a fix for an unknown key). */
+function allowedKeysAt(schema: { _zod: { def: SchemaDef } }, path: Path, raw: unknown): string[] {
+  const unwrap = (def: SchemaDef | undefined, at: Path): SchemaDef | undefined => {
+    while (def) {
+      if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') def = def.innerType?._zod.def;
+      else if (def.type === 'union' && def.discriminator && def.options) {
+        // A discriminated union: the option whose discriminator literal is the value written in the file.
+        const key = def.discriminator;
+        const tag = getIn(raw, [...at, key]);
+        def = def.options.map((o) => o._zod.def).find((o) => o.shape?.[key]?._zod.def.values?.includes(tag));
+      } else return def;
+    }
+    return undefined;
+  };
+  let def = unwrap(schema._zod.def, []);
+  for (let i = 0; def && i < path.length; i++) {
+    const next: SchemaDef | undefined =
+      def.type === 'object' ? def.shape?.[String(path[i])]?._zod.def : def.type === 'array' ? def.element?._zod.def : undefined;
+    def = unwrap(next, path.slice(0, i + 1));
+  }
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** "unknown key" plus a suggestion: the allowed key that differs only in case, or at most two edits. */
+function unknownKeyRule(key: string, allowed: readonly string[]): string {
+  const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase()) ?? allowed.find((a) => editDistance(a, key) <= 2);
+  const list = allowed.length ? `; allowed here: ${allowed.join(', ')}` : '';
+  return near ? `unknown key; did you mean ${near}?${list}` : `unknown key${list}`;
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
 /**
  * Reads and validates a configuration file.
  *
@@ -87,7 +163,8 @@ export function parseConfig(text: string, file: string): GuardConfig {
   if (doc.errors.length) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        // With prettyErrors off the parser leaves linePos unset; the offset in `pos` still locates the error.
+        const pos = e.linePos?.[0] ?? (Array.isArray(e.pos) ? lc.linePos(e.pos[0]) : undefined);
         return {
           file,
           path: '$',
@@ -101,10 +178,11 @@ export function parseConfig(text: string, file: string): GuardConfig {
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   const locate = locator(doc, lc);
-  const problem = (path: Path, rule: string, value: unknown = getIn(raw, path)): ConfigProblem => ({
+  // `value` defaults to the value found at `path`; pass it explicitly (even `undefined`) to override.
+  const problem = (path: Path, rule: string, ...value: [unknown?]): ConfigProblem => ({
     file,
     path: toJsonPath(path),
-    value,
+    value: value.length ? value[0] : getIn(raw, path),
     rule,
     ...locate(path),
   });
@@ -121,14 +199,25 @@ export function parseConfig(text: string, file: string): GuardConfig {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path as Array<string | number>;
+      const value = getIn(raw, path);
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push(problem([...path, key], `unknown key; allowed keys are listed in the config reference`));
+        const allowed = allowedKeysAt(GuardConfigInput, path, raw);
+        for (const key of issue.keys) problems.push(problem([...path, key], unknownKeyRule(key, allowed)));
       } else if (issue.code === 'invalid_value' && 'values' in issue) {
         problems.push(problem(path, `one of ${(issue.values as unknown[]).map((v) => String(v)).join(', ')}`));
+      } else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+        // A discriminated union (state.backend): zod says "Invalid discriminator value"; say what is allowed.
+        problems.push(problem(path, `one of ${(issue.options as unknown[]).map((v) => String(v)).join(', ')}`));
       } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'state') {
         problems.push(problem([...path, 'backend'], 'one of s3, local, cloud'));
-      } else if (issue.code === 'invalid_type' && getIn(raw, path) === undefined) {
+      } else if (issue.code === 'invalid_key') {
+        // A record key (a tag key) broke its rule: report the key itself, with the key rule's own words.
+        const key = path[path.length - 1];
+        problems.push(problem(path, issue.issues.map((i) => i.message).join('; '), key));
+      } else if (issue.code === 'invalid_type' && value === undefined) {
         problems.push(problem(path, `required: ${issue.expected}`, undefined));
+      } else if (issue.code === 'invalid_type') {
+        problems.push(problem(path, typeRule(issue.expected, value, path)));
       } else {
         problems.push(problem(path, issue.message));
       }

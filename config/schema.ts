@@ -7,6 +7,13 @@
 import { z } from 'zod';
 import { isKnownRegion } from './regions';
 
+/** An integer from `min` to `max` inclusive, with a message that names both bounds. */
+export const intBetween = (min: number, max: number) =>
+  z
+    .int()
+    .min(min, { error: `an integer from ${min} to ${max}` })
+    .max(max, { error: `an integer from ${min} to ${max}` });
+
 /** 12 digits. https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html */
 export const AccountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account ID is exactly 12 digits, as a quoted string' });
 
@@ -140,7 +147,7 @@ export const KmsKeySettings = z.strictObject({
   /** @default 'alias/cloudtrail-guard' */
   alias: KmsAlias.optional(),
   /** 7 to 30 days. @default 30 */
-  deletionWindowInDays: z.int().min(7).max(30).optional(),
+  deletionWindowInDays: intBetween(7, 30).optional(),
   /** Use this existing key (in the home Region) instead of creating one; its key policy is then yours to keep. */
   existingKeyArn: KmsKeyArn.optional(),
 });
@@ -160,13 +167,13 @@ export const ConfigRuleSettings = z.strictObject({
 /** Settings of the remediation configuration. https://docs.aws.amazon.com/config/latest/APIReference/API_RemediationConfiguration.html */
 export const RemediationSettings = z.strictObject({
   /** 1 to 25. @default 5 */
-  maximumAutomaticAttempts: z.int().min(1).max(25).optional(),
+  maximumAutomaticAttempts: intBetween(1, 25).optional(),
   /** 1 to 2678000 seconds. @default 60 */
-  retryAttemptSeconds: z.int().min(1).max(2678000).optional(),
+  retryAttemptSeconds: intBetween(1, 2678000).optional(),
   /** 1 to 100 percent. @default 10 */
-  concurrentExecutionRatePercentage: z.int().min(1).max(100).optional(),
+  concurrentExecutionRatePercentage: intBetween(1, 100).optional(),
   /** 1 to 100 percent. @default 10 */
-  errorPercentage: z.int().min(1).max(100).optional(),
+  errorPercentage: intBetween(1, 100).optional(),
 });
 
 /** The settings an account may take; also the shape of `defaults`. */

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { automationPermissionsPolicy, automationTrustPolicy } from './policies/automation-role-policy';
+import { PolicyDocument, policyJson } from './policies/types';
+
+/** Props of {@link AutomationRole}. */
+export interface AutomationRoleProps {
+  /** The role name (IAM is global: include the home Region, see `automationRoleName`). */
+  readonly roleName: string;
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
+  /** The trail's home Region. */
+  readonly region: string;
+  /** The account the role lives in. */
+  readonly accountId: string;
+  /** The one trail the runbook may manage. */
+  readonly trailArn: string;
+  /** The log bucket's ARN. */
+  readonly bucketArn: string;
+  /** The trail key's ARN (a token is fine; never an alias). */
+  readonly kmsKeyArn: string;
+  /**
+   * The trail is an organization trail (adds the Organizations and service-linked-role permissions CreateTrail needs).
+   * @default false
+   */
+  readonly isOrganizationTrail?: boolean;
+  /**
+   * The trail's SNS topic ARN (no permission is granted for it).
+   * @default undefined
+   */
+  readonly snsTopicArn?: string;
+  /**
+   * The CloudWatch Logs role the runbook passes to CloudTrail (adds `iam:PassRole` on it).
+   * @default undefined
+   */
+  readonly cloudWatchLogsRoleArn?: string;
+  /**
+   * Grant `cloudtrail:AddTags` on the trail (when the runbook tags the trail it creates).
+   * @default false
+   */
+  readonly allowTagging?: boolean;
+  /**
+   * Maximum session duration in seconds.
+   * @default 3600
+   */
+  readonly maxSessionDuration?: number;
+  /**
+   * Tags on the role.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The role that SSM Automation assumes to run the remediation runbook (`AutomationAssumeRole`): trusted by
+ * `ssm.amazonaws.com` for this account only (FC-09), with the least-privilege inline policy from
+ * {@link automationPermissionsPolicy}.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/iam_role
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html
+ */
+export class AutomationRole extends Construct {
+  public readonly role: IamRole;
+  public readonly policy: IamRolePolicy;
+  /** The role ARN (a Terraform token). */
+  public readonly roleArn: string;
+  public readonly trustPolicyDocument: PolicyDocument;
+  public readonly permissionsPolicyDocument: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: AutomationRoleProps) {
+    super(scope, id);
+    this.trustPolicyDocument = automationTrustPolicy({ partition: props.partition, accountId: props.accountId });
+    this.permissionsPolicyDocument = automationPermissionsPolicy({
+      partition: props.partition,
+      region: props.region,
+      accountId: props.accountId,
+      trailArn: props.trailArn,
+      bucketArn: props.bucketArn,
+      kmsKeyArn: props.kmsKeyArn,
+      snsTopicArn: props.snsTopicArn,
+      cloudWatchLogsRoleArn: props.cloudWatchLogsRoleArn,
+      isOrganizationTrail: props.isOrganizationTrail ?? false,
+      allowTagging: props.allowTagging ?? false,
+    });
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: `cloudtrail-guard: SSM Automation role that repairs ${props.trailArn}`,
+      assumeRolePolicy: policyJson(this.trustPolicyDocument),
+      maxSessionDuration: props.maxSessionDuration ?? 3600,
+      tags: { ...(props.tags ?? {}) },
+    });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: 'cloudtrail-remediation',
+      role: this.role.name,
+      policy: policyJson(this.permissionsPolicyDocument),
+    });
+    this.roleArn = this.role.arn;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './log-bucket-policy';
+export * from './trail-key-policy';
+export * from './automation-role-policy';
+export * from './tamper-scp';

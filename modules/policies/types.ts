@@ -1,0 +1,76 @@
+/**
+ * IAM policy documents as typed data. Every policy that cloudtrail-guard emits (bucket policy, key policy, role
+ * policies, SCP) is built as one of these, in one place, and serialised with {@link policyJson}.
+ *
+ * Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+ */
+
+/** The policy language version; the only one that supports policy variables and all condition operators. */
+export type PolicyVersion = '2012-10-17';
+
+/**
+ * The `Principal` / `NotPrincipal` element: `'*'` (anyone) or a map of principal type to one or more identifiers.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+export type PolicyPrincipal =
+  | '*'
+  | {
+      readonly AWS?: string | readonly string[];
+      readonly Service?: string | readonly string[];
+      readonly Federated?: string | readonly string[];
+      readonly CanonicalUser?: string | readonly string[];
+    };
+
+/**
+ * `Condition`: operator (`StringEquals`, `ArnLike`, `Bool`, ...) → condition key → value(s).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+export type PolicyCondition = Record<string, Record<string, string | string[] | boolean>>;
+
+/** One statement. `Sid` is required here (not in IAM) so that tests and reviewers can name every statement. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: PolicyPrincipal;
+  readonly NotPrincipal?: PolicyPrincipal;
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
+  readonly Condition?: PolicyCondition;
+}
+
+/** A whole policy document. */
+export interface PolicyDocument {
+  readonly Version: PolicyVersion;
+  readonly Statement: PolicyStatement[];
+}
+
+/**
+ * Serialises a policy document deterministically: `JSON.stringify` keeps insertion order, and every builder in
+ * `modules/policies` inserts keys in a fixed order, so the same input always gives byte-identical JSON (no spurious
+ * Terraform diffs).
+ * @throws Error when two statements share a `Sid` (IAM rejects duplicate Sids in resource policies and SCPs).
+ */
+export function policyJson(doc: PolicyDocument): string {
+  const seen = new Set<string>();
+  for (const s of doc.Statement) {
+    if (seen.has(s.Sid)) throw new Error(`policy has two statements with Sid ${JSON.stringify(s.Sid)}`);
+    seen.add(s.Sid);
+  }
+  return JSON.stringify(doc);
+}
+
+/** Builds a document from statements, dropping `undefined` entries (optional statements). */
+export function policyDocument(statements: ReadonlyArray<PolicyStatement | undefined | false>): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements.filter((s): s is PolicyStatement => !!s) };
+}
+
+/** The CloudTrail service principal. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html */
+export const CLOUDTRAIL_SERVICE_PRINCIPAL = 'cloudtrail.amazonaws.com';
+
+/** The AWS Config service principal. https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html */
+export const CONFIG_SERVICE_PRINCIPAL = 'config.amazonaws.com';
+
+/** The Systems Manager service principal (Automation assumes roles as this). */
+export const SSM_SERVICE_PRINCIPAL = 'ssm.amazonaws.com';

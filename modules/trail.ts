@@ -1,0 +1,90 @@
+import { Construct } from 'constructs';
+import { Token, type ITerraformDependable } from 'cdktf';
+import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+
+/** Trail names: 3 to 128 letters, digits, `.`, `_`, `-`, beginning and ending with a letter or digit (FC-03). */
+export const TRAIL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+
+/** Props of {@link Trail}. */
+export interface TrailProps {
+  /** The trail name; see {@link TRAIL_NAME_PATTERN}. */
+  readonly trailName: string;
+  /** The log bucket's name. */
+  readonly bucketName: string;
+  /** `''` or trimmed (no leading or trailing `/`); left out of the resource when `''`. */
+  readonly s3KeyPrefix: string;
+  /** The key ARN (a token is fine), never an alias (FC-07). */
+  readonly kmsKeyArn: string;
+  /**
+   * Create an organization trail (management account or delegated administrator only).
+   * @default false
+   */
+  readonly isOrganizationTrail?: boolean;
+  /**
+   * SNS topic notified of each log file delivery.
+   * @default undefined (no notifications)
+   */
+  readonly snsTopicName?: string;
+  /**
+   * CloudWatch Logs delivery: the log group ARN in the form `arn:<p>:logs:<region>:<account>:log-group:<name>:*` and
+   * the role CloudTrail assumes to write to it.
+   * @default undefined (no CloudWatch Logs)
+   */
+  readonly cloudWatchLogs?: { readonly logGroupArn: string; readonly roleArn: string };
+  /**
+   * What the trail waits for: the bucket policy and the key (FC-05). Never a `KmsAlias` (FC-07).
+   */
+  readonly dependsOn: ITerraformDependable[];
+  /**
+   * Tags on the trail.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The trail, with the fixed secure baseline: multi-Region, global service events, log file validation, logging on,
+ * SSE-KMS with the key ARN, all management events (read and write), `prevent_destroy`.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudtrail
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+ * @throws Error when the name is invalid, the prefix is not trimmed, `kmsKeyArn` is an alias, or `dependsOn` holds a KmsAlias.
+ */
+export class Trail extends Construct {
+  public readonly trail: Cloudtrail;
+
+  constructor(scope: Construct, id: string, props: TrailProps) {
+    super(scope, id);
+    if (!TRAIL_NAME_PATTERN.test(props.trailName)) {
+      throw new Error(`Trail trailName ${JSON.stringify(props.trailName)} must be 3 to 128 of letters, digits, . _ -, beginning and ending with a letter or digit`);
+    }
+    const prefix = props.s3KeyPrefix;
+    if (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//')) {
+      throw new Error(`Trail s3KeyPrefix ${JSON.stringify(prefix)} must be trimmed: no leading or trailing '/', no '//'`);
+    }
+    if (!Token.isUnresolved(props.kmsKeyArn) && !/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.kmsKeyArn)) {
+      throw new Error(`Trail kmsKeyArn ${JSON.stringify(props.kmsKeyArn)} must be a key ARN, never an alias (FC-07)`);
+    }
+    if (props.dependsOn.some((d) => d instanceof KmsAlias)) {
+      throw new Error('Trail dependsOn holds a KmsAlias; depend on the key (and the bucket policy), never the alias (FC-07)');
+    }
+    this.trail = new Cloudtrail(this, 'trail', {
+      name: props.trailName,
+      s3BucketName: props.bucketName,
+      s3KeyPrefix: prefix === '' ? undefined : prefix,
+      kmsKeyId: props.kmsKeyArn,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      isOrganizationTrail: props.isOrganizationTrail ?? false,
+      snsTopicName: props.snsTopicName,
+      cloudWatchLogsGroupArn: props.cloudWatchLogs?.logGroupArn,
+      cloudWatchLogsRoleArn: props.cloudWatchLogs?.roleArn,
+      eventSelector: [{ readWriteType: 'All', includeManagementEvents: true }],
+      tags: { ...(props.tags ?? {}) },
+      dependsOn: [...props.dependsOn],
+      lifecycle: { preventDestroy: true },
+    });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * One deployable unit: the guard for one (account, home Region).
+ *
+ * Composition: provider (with the deployment role and default tags) · remote state · trail key · log bucket ·
+ * automation role · runbook document · (opt-in) Config recorder · cloudtrail-enabled rule · remediation
+ * configuration · (default) the trail itself.
+ */
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AccountConfig, GuardConfig } from '../config/types';
+import { AutomationRole } from '../modules/automation-role';
+import { CloudTrailEnabledRule } from '../modules/cloudtrail-enabled-rule';
+import { ConfigRecorder } from '../modules/config-recorder';
+import { LogBucket } from '../modules/log-bucket';
+import { TrailRemediation, trailRemediationParameters } from '../modules/remediation-configuration';
+import { RunbookDocument } from '../modules/runbook-document';
+import { Trail } from '../modules/trail';
+import { TrailKey } from '../modules/trail-key';
+import { applyBackend } from './backend';
+
+/** Tags every resource carries, besides the account's own. */
+export function standardTags(config: GuardConfig, account: AccountConfig): Record<string, string> {
+  return {
+    ...account.tags,
+    'cloudtrail-guard:estate': config.estate,
+    'cloudtrail-guard:stack': account.stackName,
+    'cloudtrail-guard:managed-by': 'cloudtrail-guard',
+  };
+}
+
+export interface AccountStackProps {
+  /** The whole (normalised) configuration. */
+  readonly config: GuardConfig;
+  /** The account and home Region this stack guards. */
+  readonly account: AccountConfig;
+}
+
+/**
+ * The stack for one (account, home Region), named `cloudtrail-guard-<account>-<region>` (config/naming.ts).
+ *
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-enabled.html
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/remediation.html
+ */
+export class AccountStack extends TerraformStack {
+  readonly account: AccountConfig;
+  readonly key?: TrailKey;
+  readonly kmsKeyArn: string;
+  readonly logBucket: LogBucket;
+  readonly automationRole: AutomationRole;
+  readonly runbook: RunbookDocument;
+  readonly rule: CloudTrailEnabledRule;
+  readonly remediation: TrailRemediation;
+  readonly trail?: Trail;
+  readonly recorder?: ConfigRecorder;
+
+  constructor(scope: Construct, props: AccountStackProps) {
+    const { config, account } = props;
+    super(scope, account.stackName);
+    this.account = account;
+    const { partition, accountId, homeRegion: region } = account;
+    const tags = standardTags(config, account);
+
+    new AwsProvider(this, 'aws', {
+      region,
+      allowedAccountIds: [accountId],
+      assumeRole: account.deploymentRoleArn
+        ? [{ roleArn: account.deploymentRoleArn, sessionName: 'cloudtrail-guard' }]
+        : undefined,
+      defaultTags: [{ tags }],
+    });
+    applyBackend(this, config.state, account);
+
+    const organization = account.trail.isOrganizationTrail ? config.organization : undefined;
+    const trailArn = account.trail.arn;
+
+    if (account.kmsKey.existingKeyArn) {
+      this.kmsKeyArn = account.kmsKey.existingKeyArn;
+    } else {
+      this.key = new TrailKey(this, 'trail-key', {
+        alias: account.kmsKey.alias,
+        deletionWindowInDays: account.kmsKey.deletionWindowInDays,
+        partition,
+        region,
+        accountId,
+        trailArn,
+        organization,
+      });
+      this.kmsKeyArn = this.key.keyArn;
+    }
+
+    this.logBucket = new LogBucket(this, 'log-bucket', {
+      bucketName: account.logBucket.name,
+      partition,
+      region,
+      accountId,
+      s3KeyPrefix: account.logBucket.s3KeyPrefix,
+      trailArn,
+      kmsKeyArn: this.kmsKeyArn,
+      organization,
+      allowConfigDelivery: account.configRule.recorder === 'create',
+    });
+
+    this.automationRole = new AutomationRole(this, 'automation-role', {
+      roleName: account.automationRole.name,
+      partition,
+      region,
+      accountId,
+      trailArn,
+      bucketArn: account.logBucket.arn,
+      kmsKeyArn: this.kmsKeyArn,
+      isOrganizationTrail: account.trail.isOrganizationTrail,
+    });
+
+    this.runbook = new RunbookDocument(this, 'runbook', { documentName: account.runbook.documentName });
+
+    if (account.configRule.recorder === 'create') {
+      this.recorder = new ConfigRecorder(this, 'config-recorder', {
+        partition,
+        accountId,
+        bucketName: account.logBucket.name,
+        s3KmsKeyArn: this.kmsKeyArn,
+        dependsOn: [this.logBucket.bucketPolicy],
+      });
+    }
+
+    this.rule = new CloudTrailEnabledRule(this, 'cloudtrail-enabled', {
+      s3BucketName: account.logBucket.name,
+      maximumExecutionFrequency: account.configRule.maximumExecutionFrequency,
+      dependsOn: this.recorder?.dependables,
+    });
+
+    this.remediation = new TrailRemediation(this, 'remediation', {
+      configRule: this.rule.rule,
+      document: this.runbook.document,
+      parameters: trailRemediationParameters(account, this.kmsKeyArn, this.automationRole.roleArn),
+      maximumAutomaticAttempts: account.remediation.maximumAutomaticAttempts,
+      retryAttemptSeconds: account.remediation.retryAttemptSeconds,
+      executionControls: {
+        concurrentExecutionRatePercentage: account.remediation.concurrentExecutionRatePercentage,
+        errorPercentage: account.remediation.errorPercentage,
+      },
+    });
+
+    if (account.trail.manage) {
+      this.trail = new Trail(this, 'trail', {
+        trailName: account.trail.name,
+        bucketName: account.logBucket.name,
+        s3KeyPrefix: account.logBucket.s3KeyPrefix,
+        kmsKeyArn: this.kmsKeyArn,
+        isOrganizationTrail: account.trail.isOrganizationTrail,
+        dependsOn: [this.logBucket.bucketPolicy, ...(this.key ? [this.key.key] : [])],
+      });
+    }
+
+    new TerraformOutput(this, 'trail_arn', { value: trailArn, description: 'ARN of the guarded trail' });
+    new TerraformOutput(this, 'log_bucket', { value: account.logBucket.name, description: 'Log bucket name' });
+    new TerraformOutput(this, 'kms_key_arn', { value: this.kmsKeyArn, description: 'Trail key ARN' });
+    new TerraformOutput(this, 'automation_role_arn', { value: this.automationRole.roleArn, description: 'Role that SSM Automation assumes' });
+    new TerraformOutput(this, 'runbook_name', { value: this.runbook.document.name, description: 'SSM Automation document name' });
+    new TerraformOutput(this, 'config_rule_name', { value: this.rule.rule.name, description: 'AWS Config rule name' });
+  }
+}

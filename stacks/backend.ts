@@ -1,0 +1,67 @@
+/**
+ * Remote state for one stack (one account and home Region): an S3 backend with its own key, encryption and S3-native
+ * locking; a local backend with one state file per stack; or HCP Terraform with one workspace per stack.
+ *
+ * Backends: https://developer.hashicorp.com/terraform/language/backend/s3,
+ * https://developer.hashicorp.com/terraform/language/backend/local,
+ * https://developer.hashicorp.com/terraform/cli/cloud/settings
+ */
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
+import { stateKey, workspaceName } from '../config/naming';
+import type { AccountConfig, StateConfig } from '../config/types';
+
+/**
+ * Adds the backend that `state` describes to `stack`, the stack of `account`.
+ *
+ * - `s3`: `terraform.backend.s3` with `bucket`, `region`, `key` = `<keyPrefix>/<accountId>/<homeRegion>/terraform.tfstate`
+ *   (see {@link stateKey}; every stack has its own key, FC-14), `encrypt = true`, `kms_key_id` when `state.kmsKeyId` is set,
+ *   `assume_role { role_arn }` when `state.roleArn` is set, and `use_lockfile = true` (S3-native locking, Terraform
+ *   >= 1.10; no DynamoDB table). The cdktf 0.21 `S3Backend` binding has no `useLockfile`, so it is added as an override.
+ * - `local`: `terraform.backend.local` with `path` = `<directory>/<stackName>.tfstate`, relative to the stack's
+ *   working directory (`cdktf.out/stacks/<stackName>`).
+ * - `cloud`: `terraform.cloud` with `organization`, `hostname` and `workspaces { name, project }`, where the name is
+ *   `<workspacePrefix><stackName>` (see {@link workspaceName}). Plans and applies run remotely in HCP Terraform.
+ *   `state.tags` are NOT written to the `cloud` block: Terraform rejects `workspaces` with both `name` and `tags`
+ *   ("Only one of workspace "tags" or "name" is allowed"), and a single named workspace per stack is what keeps every
+ *   stack's state apart. Tag the workspaces with the `tfe` provider (`tfe_workspace.tag_names`), the HCP Terraform
+ *   API or the UI; see docs/hcp-terraform.md.
+ *
+ * @param stack the stack to configure; it must not already have a backend
+ * @param state the estate's normalised state settings (`GuardConfig.state`)
+ * @param account the account whose stack this is; `stackName`, `accountId` and `homeRegion` are used
+ * @throws Error when `state.backend` is not one of `s3`, `local`, `cloud` (cannot happen for a config from `loadConfig`)
+ */
+export function applyBackend(stack: TerraformStack, state: StateConfig, account: AccountConfig): void {
+  switch (state.backend) {
+    case 's3': {
+      new S3Backend(stack, {
+        bucket: state.bucket,
+        region: state.region,
+        key: stateKey(state.keyPrefix, account.accountId, account.homeRegion),
+        encrypt: true,
+        ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
+        ...(state.roleArn ? { assumeRole: { roleArn: state.roleArn } } : {}),
+      });
+      // https://developer.hashicorp.com/terraform/language/backend/s3#use_lockfile (Terraform >= 1.10)
+      stack.addOverride('terraform.backend.s3.use_lockfile', true);
+      return;
+    }
+    case 'local': {
+      const dir = state.directory.replace(/\/+$/, ''); // 'state/' -> 'state'; '/' -> '' (the root)
+      new LocalBackend(stack, { path: `${dir}/${account.stackName}.tfstate` });
+      return;
+    }
+    case 'cloud': {
+      new CloudBackend(stack, {
+        organization: state.organization,
+        hostname: state.hostname,
+        workspaces: new NamedCloudWorkspace(workspaceName(state.workspacePrefix, account.accountId, account.homeRegion), state.project),
+      });
+      return;
+    }
+    default: {
+      const never: never = state;
+      throw new Error(`unknown state backend ${JSON.stringify((never as { backend?: unknown }).backend)}`);
+    }
+  }
+}
