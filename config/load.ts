@@ -324,6 +324,7 @@ export function parseConfig(text: string, file: string): GuardConfig {
         retryAttemptSeconds: acc.remediation?.retryAttemptSeconds ?? 60,
         concurrentExecutionRatePercentage: acc.remediation?.concurrentExecutionRatePercentage ?? 10,
         errorPercentage: acc.remediation?.errorPercentage ?? 10,
+        fastPath: acc.remediation?.fastPath ?? true,
       },
       automationRole: { name: roleName, arn: roleArn(partition, acc.accountId, roleName) },
       runbook: { documentName: runbookDocumentName() },
@@ -352,5 +353,13 @@ export function parseConfig(text: string, file: string): GuardConfig {
             tags: s.tags ?? ['cloudtrail-guard'],
           };
 
-  return { file, estate: input.estate, state, organization: input.organization, accounts };
+  const organization = input.organization && {
+    id: input.organization.id,
+    managementAccountId: input.organization.managementAccountId,
+    tamperProtection: input.organization.tamperProtection && {
+      targetIds: input.organization.tamperProtection.targetIds,
+      exemptRoleArns: input.organization.tamperProtection.exemptRoleArns ?? [],
+    },
+  };
+  return { file, estate: input.estate, state, organization, accounts };
 }

@@ -174,6 +174,12 @@ export const RemediationSettings = z.strictObject({
   concurrentExecutionRatePercentage: intBetween(1, 100).optional(),
   /** 1 to 100 percent. @default 10 */
   errorPercentage: intBetween(1, 100).optional(),
+  /**
+   * Fast path: an EventBridge rule starts the runbook within a minute of StopLogging, DeleteTrail, UpdateTrail,
+   * PutEventSelectors or PutInsightSelectors on the trail, instead of waiting for the periodic rule.
+   * @default true
+   */
+  fastPath: z.boolean().optional(),
 });
 
 /** The settings an account may take; also the shape of `defaults`. */
@@ -248,6 +254,25 @@ export const GuardConfigInput = z.strictObject({
     .strictObject({
       id: OrganizationId,
       managementAccountId: AccountId,
+      /**
+       * Tamper-prevention SCP, created in the management account's stack: denies StopLogging, DeleteTrail,
+       * UpdateTrail, PutEventSelectors and PutInsightSelectors on the guarded trails to all but the exempt roles.
+       * @default none (no SCP)
+       */
+      tamperProtection: z
+        .strictObject({
+          /** Roots (`r-...`), OUs (`ou-...`) or account IDs the SCP is attached to. */
+          targetIds: z
+            .array(
+              z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, {
+                error: 'a root ID (r-...), an OU ID (ou-...-...) or a 12-digit account ID',
+              }),
+            )
+            .min(1, { error: 'at least one target' }),
+          /** Break-glass roles that may still change the trail (the automation roles are always exempt). @default [] */
+          exemptRoleArns: z.array(IamRoleArn).optional(),
+        })
+        .optional(),
     })
     .optional(),
   defaults: AccountDefaults.optional(),

@@ -64,6 +64,8 @@ export interface RemediationConfig {
   readonly retryAttemptSeconds: number;
   readonly concurrentExecutionRatePercentage: number;
   readonly errorPercentage: number;
+  /** EventBridge starts the runbook on CloudTrail API events against the trail. */
+  readonly fastPath: boolean;
 }
 
 /** One (account, home Region): one stack. */
@@ -88,6 +90,7 @@ export interface AccountConfig {
 export interface OrganizationConfig {
   readonly id: string;
   readonly managementAccountId: string;
+  readonly tamperProtection?: { readonly targetIds: readonly string[]; readonly exemptRoleArns: readonly string[] };
 }
 
 export interface GuardConfig {

@@ -85,6 +85,11 @@ export class AccountStack extends TerraformStack {
         accountId,
         trailArn,
         organization,
+        // FC-06: member accounts' trails may use the key of an organization trail.
+        memberAccountIds: organization
+          ? config.accounts.map((a) => a.accountId).filter((id) => id !== organization.managementAccountId)
+          : undefined,
+        allowConfigDelivery: account.configRule.recorder === 'create',
       });
       this.kmsKeyArn = this.key.keyArn;
     }

@@ -19,18 +19,22 @@ export function bareStack(): TerraformStack {
   return stack;
 }
 
+/** Parsed Terraform JSON: shape-checked by the assertions themselves. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 /** Synthesizes and parses the stack. */
 export function synth(stack: TerraformStack): { resource: Record<string, Record<string, Record<string, unknown>>> } {
   return JSON.parse(Testing.synth(stack));
 }
 
 /** All resources of one type in the synthesized JSON. */
-export function resourcesOf(json: ReturnType<typeof synth>, type: string): Array<Record<string, any>> {
-  return Object.values(json.resource[type] ?? {}) as Array<Record<string, any>>;
+export function resourcesOf(json: ReturnType<typeof synth>, type: string): Array<Record<string, Json>> {
+  return Object.values(json.resource[type] ?? {}) as Array<Record<string, Json>>;
 }
 
 /** The single resource of one type. */
-export function only(json: ReturnType<typeof synth>, type: string): Record<string, any> {
+export function only(json: ReturnType<typeof synth>, type: string): Record<string, Json> {
   const all = resourcesOf(json, type);
   if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
   return all[0];

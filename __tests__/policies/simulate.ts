@@ -84,7 +84,7 @@ export function withEncryptionContextDecided(policy: PolicyDocument, value: stri
         const kept = Object.fromEntries(Object.entries(entries).filter(([k]) => k.toLowerCase() !== ENCRYPTION_CONTEXT_KEY.toLowerCase()));
         if (Object.keys(kept).length) condition[op] = kept;
       }
-      const { Condition: _dropped, ...rest } = s;
+      const rest = Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'Condition')) as unknown as PolicyStatement;
       statements.push(Object.keys(condition).length ? { ...rest, Condition: condition } : rest);
     }
   }

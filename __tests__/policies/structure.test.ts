@@ -103,8 +103,8 @@ describe('FC-06: the key policy, parsed (the simulator ignores the encryption co
 
   it('every action name in the policies is service:Action, well formed', () => {
     for (const setup of ['account', 'organization'] as Setup[]) {
-      for (const doc of Object.values(pureSet(setup))) {
-        for (const a of doc.Statement.flatMap((s) => list(s.Action))) expect(a).toMatch(/^(kms|s3|sts|cloudtrail|iam|organizations):([A-Z][A-Za-z]*\*?|\*)$/);
+      for (const doc of Object.values(pureSet(setup)) as PolicyDocument[]) {
+        for (const a of doc.Statement.flatMap((s: PolicyStatement) => list(s.Action))) expect(a).toMatch(/^(kms|s3|sts|cloudtrail|iam|organizations):([A-Z][A-Za-z]*\*?|\*)$/);
       }
     }
   });
