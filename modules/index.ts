@@ -7,3 +7,6 @@ export * from './cloudtrail-enabled-rule';
 export * from './remediation-configuration';
 export * from './trail';
 export * from './config-recorder';
+export * from './trail-notifications';
+export * from './fast-path';
+export * from './tamper-protection';

@@ -12,10 +12,13 @@ import type { AccountConfig, GuardConfig } from '../config/types';
 import { AutomationRole } from '../modules/automation-role';
 import { CloudTrailEnabledRule } from '../modules/cloudtrail-enabled-rule';
 import { ConfigRecorder } from '../modules/config-recorder';
+import { fastPathParametersFrom, TrailFastPath } from '../modules/fast-path';
 import { LogBucket } from '../modules/log-bucket';
 import { TrailRemediation, trailRemediationParameters } from '../modules/remediation-configuration';
 import { RunbookDocument } from '../modules/runbook-document';
+import { TamperProtection } from '../modules/tamper-protection';
 import { Trail } from '../modules/trail';
+import { TrailLogGroup, TrailTopic } from '../modules/trail-notifications';
 import { TrailKey } from '../modules/trail-key';
 import { applyBackend } from './backend';
 
@@ -53,6 +56,10 @@ export class AccountStack extends TerraformStack {
   readonly remediation: TrailRemediation;
   readonly trail?: Trail;
   readonly recorder?: ConfigRecorder;
+  readonly topic?: TrailTopic;
+  readonly logGroup?: TrailLogGroup;
+  readonly fastPath?: TrailFastPath;
+  readonly tamperProtection?: TamperProtection;
 
   constructor(scope: Construct, props: AccountStackProps) {
     const { config, account } = props;
@@ -106,6 +113,29 @@ export class AccountStack extends TerraformStack {
       allowConfigDelivery: account.configRule.recorder === 'create',
     });
 
+    if (account.trail.snsTopicName) {
+      this.topic = new TrailTopic(this, 'topic', {
+        topicName: account.trail.snsTopicName,
+        partition,
+        region,
+        accountId,
+        trailArn,
+      });
+    }
+    const cwl = account.trail.cloudWatchLogs;
+    if (cwl) {
+      this.logGroup = new TrailLogGroup(this, 'log-group', {
+        logGroupName: cwl.logGroupName,
+        retentionInDays: cwl.retentionInDays,
+        partition,
+        region,
+        accountId,
+        trailName: account.trail.name,
+        trailArn,
+        organizationId: organization?.id,
+      });
+    }
+
     this.automationRole = new AutomationRole(this, 'automation-role', {
       roleName: account.automationRole.name,
       partition,
@@ -115,6 +145,8 @@ export class AccountStack extends TerraformStack {
       bucketArn: account.logBucket.arn,
       kmsKeyArn: this.kmsKeyArn,
       isOrganizationTrail: account.trail.isOrganizationTrail,
+      snsTopicArn: this.topic?.topicArn,
+      cloudWatchLogsRoleArn: this.logGroup?.roleArn,
     });
 
     this.runbook = new RunbookDocument(this, 'runbook', { documentName: account.runbook.documentName });
@@ -135,10 +167,13 @@ export class AccountStack extends TerraformStack {
       dependsOn: this.recorder?.dependables,
     });
 
+    const runbookParameters = trailRemediationParameters(account, this.kmsKeyArn, this.automationRole.roleArn, {
+      cloudWatchLogsRoleArn: this.logGroup?.roleArn,
+    });
     this.remediation = new TrailRemediation(this, 'remediation', {
       configRule: this.rule.rule,
       document: this.runbook.document,
-      parameters: trailRemediationParameters(account, this.kmsKeyArn, this.automationRole.roleArn),
+      parameters: runbookParameters,
       maximumAutomaticAttempts: account.remediation.maximumAutomaticAttempts,
       retryAttemptSeconds: account.remediation.retryAttemptSeconds,
       executionControls: {
@@ -154,7 +189,37 @@ export class AccountStack extends TerraformStack {
         s3KeyPrefix: account.logBucket.s3KeyPrefix,
         kmsKeyArn: this.kmsKeyArn,
         isOrganizationTrail: account.trail.isOrganizationTrail,
-        dependsOn: [this.logBucket.bucketPolicy, ...(this.key ? [this.key.key] : [])],
+        snsTopicName: account.trail.snsTopicName,
+        cloudWatchLogs: this.logGroup ? { logGroupArn: this.logGroup.logGroupArn, roleArn: this.logGroup.roleArn } : undefined,
+        dependsOn: [
+          this.logBucket.bucketPolicy,
+          ...(this.key ? [this.key.key] : []),
+          ...(this.topic ? [this.topic.topicPolicy] : []),
+          ...(this.logGroup ? [this.logGroup.logGroup, this.logGroup.rolePolicy] : []),
+        ],
+      });
+    }
+
+    if (account.remediation.fastPath) {
+      this.fastPath = new TrailFastPath(this, 'fast-path', {
+        partition,
+        region,
+        accountId,
+        trailName: account.trail.name,
+        trailArn,
+        documentName: this.runbook.document.name,
+        automationRoleArn: this.automationRole.roleArn,
+        parameters: fastPathParametersFrom(runbookParameters),
+      });
+    }
+
+    const scp = organization?.tamperProtection;
+    if (organization && scp) {
+      this.tamperProtection = new TamperProtection(this, 'tamper-protection', {
+        partition,
+        trailArns: [trailArn],
+        targetIds: [...scp.targetIds],
+        exemptRoleArns: [...scp.exemptRoleArns],
       });
     }
 

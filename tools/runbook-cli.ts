@@ -67,13 +67,15 @@ async function main(): Promise<void> {
     return;
   }
   const command = positionals[0] ?? 'run';
-  if (!['run', 'check'].includes(command) || positionals.length > 1) fail(`unknown command ${positionals.join(' ')}\n${HELP}`);
+  if (!['run', 'check'].includes(command) || positionals.length > 1)
+    fail(`unknown command ${positionals.join(' ')}\n${HELP}`);
   const doc = loadRunbook(values.file ?? RUNBOOK_PATH);
 
   if (command === 'check') {
     const problems = checkDocument(doc);
     if (values.json) process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
-    else if (problems.length === 0) process.stdout.write(`${values.file ?? RUNBOOK_PATH}: no problems (SSM JSON Schema, AWS API model, structure)\n`);
+    else if (problems.length === 0)
+      process.stdout.write(`${values.file ?? RUNBOOK_PATH}: no problems (SSM JSON Schema, AWS API model, structure)\n`);
     else for (const p of problems) process.stdout.write(`${p.check}: ${p.where}: ${p.message}\n`);
     process.exitCode = problems.length ? 1 : 0;
     return;
@@ -83,8 +85,12 @@ async function main(): Promise<void> {
   if (values['params-file']) {
     const fromFile = JSON.parse(readFileSync(values['params-file'], 'utf8')) as Record<string, unknown>;
     for (const [k, v] of Object.entries(fromFile)) {
-      if (typeof v === 'string' || (Array.isArray(v) && v.every((e) => typeof e === 'string'))) params[k] = v as RawParameterValue;
-      else fail(`--params-file: ${k} must be a string or a list of strings (as AWS Config and StartAutomationExecution send them)`);
+      if (typeof v === 'string' || (Array.isArray(v) && v.every((e) => typeof e === 'string')))
+        params[k] = v as RawParameterValue;
+      else
+        fail(
+          `--params-file: ${k} must be a string or a list of strings (as AWS Config and StartAutomationExecution send them)`,
+        );
     }
   }
   for (const p of values.param ?? []) {
@@ -102,13 +108,21 @@ async function main(): Promise<void> {
   if (values['dry-run']) {
     const state = (values['assume-state'] ?? (values['state-file'] ? 'compliant' : 'absent')) as AssumedState;
     if (!ASSUMED_STATES.includes(state)) fail(`--assume-state ${state}: one of ${ASSUMED_STATES.join(', ')}`);
-    const overrides = values['state-file'] ? (JSON.parse(readFileSync(values['state-file'], 'utf8')) as Partial<TrailState>) : {};
-    const accountId = values['account-id'] ?? /^arn:[^:]+:iam::(\d{12}):/.exec(String(params.AutomationAssumeRole ?? ''))?.[1] ?? '123456789012';
+    const overrides = values['state-file']
+      ? (JSON.parse(readFileSync(values['state-file'], 'utf8')) as Partial<TrailState>)
+      : {};
+    const accountId =
+      values['account-id'] ??
+      /^arn:[^:]+:iam::(\d{12}):/.exec(String(params.AutomationAssumeRole ?? ''))?.[1] ??
+      '123456789012';
     model = new CloudTrailModel({ accountId });
     const trail = assumedTrail(state, params, region, overrides);
     if (trail) model.put(trail);
     caller = new DryRunCaller(model, region);
-    if (!values.json) process.stdout.write(`dry run from state "${state}"${trail ? `: ${JSON.stringify(trail)}` : ' (no trail)'}; nothing is sent to AWS\n`);
+    if (!values.json)
+      process.stdout.write(
+        `dry run from state "${state}"${trail ? `: ${JSON.stringify(trail)}` : ' (no trail)'}; nothing is sent to AWS\n`,
+      );
   } else {
     caller = new SdkApiCaller({ region, endpoint: values['endpoint-url'] });
   }
@@ -124,11 +138,19 @@ async function main(): Promise<void> {
         : (e) => {
             if (e.type === 'call') {
               const c = e.call;
-              const tag = values['dry-run'] ? (c.kind === 'write' ? 'would call (write, not sent)' : 'would call (read, answered by the assumed state)') : `call (${c.kind})`;
-              process.stdout.write(`  ${tag}: ${c.service}:${c.api} ${JSON.stringify(c.input)}${c.error ? ` -> ${c.error}: ${c.errorMessage}` : ''}\n`);
+              const tag = values['dry-run']
+                ? c.kind === 'write'
+                  ? 'would call (write, not sent)'
+                  : 'would call (read, answered by the assumed state)'
+                : `call (${c.kind})`;
+              process.stdout.write(
+                `  ${tag}: ${c.service}:${c.api} ${JSON.stringify(c.input)}${c.error ? ` -> ${c.error}: ${c.errorMessage}` : ''}\n`,
+              );
             } else {
               const s = e.step;
-              process.stdout.write(`step ${s.name} (${s.action}): ${s.status}${s.nextStep ? ` -> ${s.nextStep}` : ''}${s.failureMessage ? `: ${s.failureMessage}` : ''}\n`);
+              process.stdout.write(
+                `step ${s.name} (${s.action}): ${s.status}${s.nextStep ? ` -> ${s.nextStep}` : ''}${s.failureMessage ? `: ${s.failureMessage}` : ''}\n`,
+              );
             }
           },
     });
@@ -136,7 +158,9 @@ async function main(): Promise<void> {
     if (values.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      process.stdout.write(`\nexecution ${result.executionId}: ${result.status}${result.failureMessage ? ` (${result.failureMessage})` : ''}\n`);
+      process.stdout.write(
+        `\nexecution ${result.executionId}: ${result.status}${result.failureMessage ? ` (${result.failureMessage})` : ''}\n`,
+      );
       const writes = result.calls.filter((c) => c.kind === 'write' && !c.error);
       process.stdout.write(
         `${values['dry-run'] ? 'planned writes' : 'changes'}: ${writes.length ? writes.map((c) => `${c.api} ${JSON.stringify(c.input)}`).join('\n  ') : 'none'}\n`,

@@ -1,7 +1,8 @@
 /**
  * End to end: a broken configuration given to the app, run the way the README's synth command runs it
- * (`node --import tsx main.ts`, and `cdktf synth --output`), exits non-zero, prints one line per problem naming
- * file, path, value and rule (`file:line:col: $.path: value: rule`), and writes nothing to the output folder.
+ * (`npm run synth` = `node bin/synth.js`, the bundled app; `node --import tsx main.ts`, the app from source; and
+ * `cdktf synth --output`), exits non-zero, prints one line per problem naming file, path, value and rule
+ * (`file:line:col: $.path: value: rule`), and writes nothing to the output folder.
  *
  * Each spawn costs seconds, so a representative subset goes through the app; all fixtures go through `loadConfig`
  * in-process in load.test.ts.
@@ -16,16 +17,18 @@ import { badConfigCases, type BadConfigCase } from './catalogue';
 const ROOT = resolve(__dirname, '..', '..');
 const cases = new Map(badConfigCases().map((c) => [c.name, c]));
 
-const THROUGH_APP = [
-  'account-id-unquoted-number',
-  'region-unknown',
-  'prefix-double-slash',
-  'duplicate-bucket',
-  'state-backend-s4',
-  'yaml-tab',
-  'several-problems',
-  'does-not-exist',
+/** [fixture, how the app is started]: `bundle` is `node bin/synth.js` (npm run synth), `tsx` is main.ts from source. */
+const THROUGH_APP: Array<[string, 'bundle' | 'tsx']> = [
+  ['account-id-unquoted-number', 'bundle'],
+  ['region-unknown', 'bundle'],
+  ['prefix-double-slash', 'bundle'],
+  ['duplicate-bucket', 'bundle'],
+  ['state-backend-s4', 'bundle'],
+  ['yaml-tab', 'bundle'],
+  ['several-problems', 'tsx'],
+  ['does-not-exist', 'tsx'],
 ];
+const START = { bundle: ['bin/synth.js'], tsx: ['--import', 'tsx', 'main.ts'] };
 const THROUGH_CDKTF = ['org-trail-member-account', 'several-problems'];
 
 const tmpRoot = mkdtempSync(join(tmpdir(), 'ctg-bad-config-'));
@@ -53,12 +56,12 @@ function expectProblemLines(stderr: string, c: BadConfigCase): void {
   expect(stderr).toContain(`cloudtrail-guard: ${c.expect.length} configuration problem(s); nothing was synthesized.`);
 }
 
-describe('node --import tsx main.ts with a broken configuration', () => {
-  it.each(THROUGH_APP)('%s: exits 1, prints every problem, writes nothing', (name) => {
+describe('the app (npm run synth, or main.ts through tsx) with a broken configuration', () => {
+  it.each(THROUGH_APP)('%s (%s): exits 1, prints every problem, writes nothing', (name, how) => {
     const c = cases.get(name)!;
     expect(c).toBeDefined();
     const outdir = join(tmpRoot, `app-${name}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    const r = spawnSync(process.execPath, START[how], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, CHECKPOINT_DISABLE: '1', CLOUDTRAIL_GUARD_CONFIG: c.file, CDKTF_OUTDIR: outdir },

@@ -70,7 +70,9 @@ export function readHeader(text: string): { about: string; expect: ExpectedProbl
 /** Every case: the fixtures with a header, then {@link EXTRA_CASES}. */
 export function badConfigCases(): BadConfigCase[] {
   const cases: BadConfigCase[] = [];
-  for (const f of readdirSync(FIXTURE_DIR).filter((n) => n.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(FIXTURE_DIR)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
     const file = join(FIXTURE_DIR, f);
     const header = readHeader(readFileSync(file, 'utf8'));
     if (!header) continue;

@@ -49,21 +49,24 @@ describe.each(cases.map((c) => [c.name, c] as [string, BadConfigCase]))('%s', (_
     expect(problemsOf(c.file).map((p) => p.path)).toEqual(c.expect.map((e) => e.path));
   });
 
-  it.each(c.expect.map((e, i) => [e.path, i] as [string, number]))('problem %s: file, value, rule and line', (_p, i) => {
-    const want = c.expect[i];
-    const got = problemsOf(c.file)[i];
-    expect(got.file).toBe(c.file);
-    expect(got.path).toBe(want.path);
-    if ('value' in want) expect(got.value).toEqual(want.value);
-    else expect(got.value).toBeUndefined();
-    expect(got.rule).toContain(want.rule);
-    if (want.line === null) {
-      expect(got.line).toBeUndefined();
-    } else {
-      expect(got.line).toBe(want.line);
-      expect(got.column).toBeGreaterThanOrEqual(1);
-    }
-  });
+  it.each(c.expect.map((e, i) => [e.path, i] as [string, number]))(
+    'problem %s: file, value, rule and line',
+    (_p, i) => {
+      const want = c.expect[i];
+      const got = problemsOf(c.file)[i];
+      expect(got.file).toBe(c.file);
+      expect(got.path).toBe(want.path);
+      if ('value' in want) expect(got.value).toEqual(want.value);
+      else expect(got.value).toBeUndefined();
+      expect(got.rule).toContain(want.rule);
+      if (want.line === null) {
+        expect(got.line).toBeUndefined();
+      } else {
+        expect(got.line).toBe(want.line);
+        expect(got.column).toBeGreaterThanOrEqual(1);
+      }
+    },
+  );
 
   it('formats each problem as file[:line:col]: path: value: rule', () => {
     for (const p of problemsOf(c.file)) {
@@ -116,7 +119,9 @@ describe('messages say how to fix the input', () => {
   });
 
   it('a typo in a key: the key it is close to, and the keys allowed there', () => {
-    expect(only('unknown-key-nested').rule).toBe('unknown key; did you mean s3KeyPrefix?; allowed here: name, s3KeyPrefix');
+    expect(only('unknown-key-nested').rule).toBe(
+      'unknown key; did you mean s3KeyPrefix?; allowed here: name, s3KeyPrefix',
+    );
   });
 
   it('a reserved tag key: the key itself is the value, not the tag value', () => {
@@ -129,7 +134,7 @@ describe('messages say how to fix the input', () => {
     expect(only('remediation-attempts-26').rule).toBe('an integer from 1 to 25');
   });
 
-  it('invalid YAML: the parser\'s code and the line it stopped at', () => {
+  it("invalid YAML: the parser's code and the line it stopped at", () => {
     const p = only('yaml-tab');
     expect(p.rule).toBe('valid YAML (TAB_AS_INDENT: Tabs are not allowed as indentation)');
     expect(p.line).toBe(8);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { POLICY_CASES, TABLE_COLUMNS, tableCells } from './cases';
 
 const DOC = join(__dirname, '..', '..', 'docs', 'security.md');
+const README = join(__dirname, '..', '..', 'README.md');
 
 /** Splits a markdown table row into its cells, honouring `\|` inside a cell. */
 function splitRow(line: string): string[] {
@@ -16,8 +17,8 @@ function splitRow(line: string): string[] {
 }
 
 /** The rows of the table between the security-table markers (header and separator included). */
-function docTable(): string[][] {
-  const text = readFileSync(DOC, 'utf8');
+function docTable(file: string): string[][] {
+  const text = readFileSync(file, 'utf8');
   const start = text.indexOf('<!-- security-table:start -->');
   const end = text.indexOf('<!-- security-table:end -->');
   expect(start).toBeGreaterThan(-1);
@@ -29,12 +30,16 @@ function docTable(): string[][] {
     .map(splitRow);
 }
 
-describe('docs/security.md', () => {
-  const rows = docTable();
+describe.each([
+  ['docs/security.md', DOC],
+  ['README.md (Security section)', README],
+])('%s', (_name, file) => {
+  const rows = docTable(file);
 
   it('has the stable header | id | setup | policy | principal | action | resource | condition | verdict |', () => {
     expect(rows[0]).toEqual([...TABLE_COLUMNS]);
-    expect(rows[1]).toEqual(TABLE_COLUMNS.map(() => '---'));
+    // The separator row: dashes (any number, so that a formatter may pad the columns).
+    expect(rows[1].map((c) => /^:?-{3,}:?$/.test(c))).toEqual(TABLE_COLUMNS.map(() => true));
   });
 
   it('lists exactly the rows that the policy tests assert, in order, cell for cell', () => {
@@ -47,8 +52,8 @@ describe('docs/security.md', () => {
     expect([...new Set(body.map((r) => r[7]))].sort()).toEqual(['allowed', 'denied', 'denied (explicit)']);
   });
 
-  it('names the simulator\'s licence and that it is a devDependency only', () => {
-    const text = readFileSync(DOC, 'utf8');
+  it("names the simulator's licence and that it is a devDependency only", () => {
+    const text = readFileSync(file, 'utf8');
     expect(text).toContain('AGPL-3.0-or-later');
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
     expect(pkg.devDependencies['@cloud-copilot/iam-simulate']).toBeDefined();

@@ -48,8 +48,12 @@ export function configFor(setup: Setup): { config: GuardConfig; account: Account
   else {
     const written = setup.replace(/^prefix /, '');
     const text = readFileSync(SINGLE_ACCOUNT, 'utf8');
-    if (!/^ {6}s3KeyPrefix: logs$/m.test(text)) throw new Error('examples/single-account.yaml no longer has s3KeyPrefix: logs');
-    config = parseConfig(text.replace(/^( {6}s3KeyPrefix:) logs$/m, `$1 ${JSON.stringify(written)}`), `single-account (${setup}).yaml`);
+    if (!/^ {6}s3KeyPrefix: logs$/m.test(text))
+      throw new Error('examples/single-account.yaml no longer has s3KeyPrefix: logs');
+    config = parseConfig(
+      text.replace(/^( {6}s3KeyPrefix:) logs$/m, `$1 ${JSON.stringify(written)}`),
+      `single-account (${setup}).yaml`,
+    );
   }
   return { config, account: config.accounts[0] };
 }
@@ -58,13 +62,25 @@ export function configFor(setup: Setup): { config: GuardConfig; account: Account
 export function pureSet(setup: Setup): PolicySet {
   const { config, account } = configFor(setup);
   const organization = account.trail.isOrganizationTrail ? config.organization : undefined;
-  const common = { partition: account.partition, region: account.homeRegion, accountId: account.accountId, trailArn: account.trail.arn };
+  const common = {
+    partition: account.partition,
+    region: account.homeRegion,
+    accountId: account.accountId,
+    trailArn: account.trail.arn,
+  };
   return {
-    bucket: logBucketPolicy({ ...common, bucketName: account.logBucket.name, s3KeyPrefix: account.logBucket.s3KeyPrefix, organization }),
+    bucket: logBucketPolicy({
+      ...common,
+      bucketName: account.logBucket.name,
+      s3KeyPrefix: account.logBucket.s3KeyPrefix,
+      organization,
+    }),
     key: trailKeyPolicy({
       ...common,
       organization,
-      memberAccountIds: organization ? config.accounts.map((a) => a.accountId).filter((a) => a !== organization.managementAccountId) : undefined,
+      memberAccountIds: organization
+        ? config.accounts.map((a) => a.accountId).filter((a) => a !== organization.managementAccountId)
+        : undefined,
     }),
     trust: automationTrustPolicy({ partition: account.partition, accountId: account.accountId }),
     permissions: automationPermissionsPolicy({
@@ -104,13 +120,22 @@ function only(resources: Resources, type: string): Record<string, unknown> {
 export function synthesizedSet(stack: { resource: Resources }): PolicySet {
   const r = stack.resource;
   const keyPolicy = r.aws_kms_key_policy ? only(r, 'aws_kms_key_policy').policy : only(r, 'aws_kms_key').policy;
-  const rolePolicy = r.aws_iam_role_policy ? only(r, 'aws_iam_role_policy').policy : only(r, 'aws_iam_policy').policy;
-  const roles = Object.values(r.aws_iam_role ?? {}).filter((x) => String(x.name ?? '').includes('automation'));
+  // The automation role is the one named by config/naming.ts (cloudtrail-guard-automation-<region>); other roles in
+  // the stack (Config recorder, fast path) are not under test here.
+  const roles = Object.entries(r.aws_iam_role ?? {}).filter(([, x]) =>
+    /^cloudtrail-guard-automation-[a-z0-9-]+$/.test(String(x.name)),
+  );
   if (roles.length !== 1) throw new Error(`expected one automation role, found ${roles.length}`);
+  const [roleId, role] = roles[0];
+  const inline = Object.values(r.aws_iam_role_policy ?? {}).filter((x) =>
+    String(x.role).includes(`aws_iam_role.${roleId}.`),
+  );
+  if (inline.length !== 1)
+    throw new Error(`expected one inline policy on aws_iam_role.${roleId}, found ${inline.length}`);
   return {
     bucket: parsePolicy(only(r, 'aws_s3_bucket_policy').policy, 'aws_s3_bucket_policy'),
     key: parsePolicy(keyPolicy, 'key policy'),
-    trust: parsePolicy(roles[0].assume_role_policy, 'aws_iam_role.assume_role_policy'),
-    permissions: parsePolicy(rolePolicy, 'automation role policy'),
+    trust: parsePolicy(role.assume_role_policy, 'aws_iam_role.assume_role_policy'),
+    permissions: parsePolicy(inline[0].policy, 'automation role policy'),
   };
 }

@@ -27,7 +27,11 @@ describe('security table, pure policy functions', () => {
     const setups: Setup[] = ['account', 'prefix logs/', 'prefix /logs', 'organization'];
     for (const s of setups) {
       const verdicts = new Set(POLICY_CASES.filter((c) => c.setup === s).map((c) => c.verdict));
-      expect([s, verdicts.has('allowed'), verdicts.has('denied') || verdicts.has('denied (explicit)')]).toEqual([s, true, true]);
+      expect([s, verdicts.has('allowed'), verdicts.has('denied') || verdicts.has('denied (explicit)')]).toEqual([
+        s,
+        true,
+        true,
+      ]);
     }
   });
 });

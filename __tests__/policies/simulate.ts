@@ -41,7 +41,10 @@ export interface SimulationOutcome {
 
 /** IAM's `StringLike`: `*` any run of characters, `?` one character, case-sensitive, whole string. */
 export function stringLike(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 's').test(value);
 }
 
@@ -65,7 +68,10 @@ export function encryptionContextHolds(statement: PolicyStatement, value: string
       else if (base === 'StringEquals') holds = patterns.includes(value);
       else if (base === 'StringNotLike') holds = !patterns.some((p) => stringLike(p, value));
       else if (base === 'StringNotEquals') holds = !patterns.includes(value);
-      else throw new Error(`encryption-context condition with operator ${operator} is not implemented in the test harness`);
+      else
+        throw new Error(
+          `encryption-context condition with operator ${operator} is not implemented in the test harness`,
+        );
       verdict = (verdict ?? true) && holds;
     }
   }
@@ -81,10 +87,14 @@ export function withEncryptionContextDecided(policy: PolicyDocument, value: stri
     else if (holds) {
       const condition: Record<string, Record<string, string | string[] | boolean>> = {};
       for (const [op, entries] of Object.entries(s.Condition ?? {})) {
-        const kept = Object.fromEntries(Object.entries(entries).filter(([k]) => k.toLowerCase() !== ENCRYPTION_CONTEXT_KEY.toLowerCase()));
+        const kept = Object.fromEntries(
+          Object.entries(entries).filter(([k]) => k.toLowerCase() !== ENCRYPTION_CONTEXT_KEY.toLowerCase()),
+        );
         if (Object.keys(kept).length) condition[op] = kept;
       }
-      const rest = Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'Condition')) as unknown as PolicyStatement;
+      const rest = Object.fromEntries(
+        Object.entries(s).filter(([k]) => k !== 'Condition'),
+      ) as unknown as PolicyStatement;
       statements.push(Object.keys(condition).length ? { ...rest, Condition: condition } : rest);
     }
   }
@@ -103,7 +113,9 @@ function resourceAccount(resource: string): string {
  */
 export async function simulate(c: PolicyCase, policies: PolicySet): Promise<SimulationOutcome> {
   const ecValue = c.context[ENCRYPTION_CONTEXT_KEY];
-  const resourcePolicy = c.resourcePolicy ? withEncryptionContextDecided(policies[c.resourcePolicy], ecValue) : undefined;
+  const resourcePolicy = c.resourcePolicy
+    ? withEncryptionContextDecided(policies[c.resourcePolicy], ecValue)
+    : undefined;
   const identity = (c.identityPolicies ?? []).map((name) => ({
     name,
     policy: name === 'permissions' ? policies.permissions : name === 'reader' ? READER_POLICY : ASSUME_ANYTHING_POLICY,
@@ -121,9 +133,12 @@ export async function simulate(c: PolicyCase, policies: PolicySet): Promise<Simu
     resourcePolicy,
   };
   const r = await runSimulation(simulation, {});
-  if (r.resultType === 'error') throw new Error(`${c.id}: the simulator rejected the request: ${JSON.stringify(r.errors)}`);
+  if (r.resultType === 'error')
+    throw new Error(`${c.id}: the simulator rejected the request: ${JSON.stringify(r.errors)}`);
   const ignored =
-    r.resultType === 'single' ? (r.result.ignoredContextKeys ?? []) : [...new Set(r.results.flatMap((x) => x.ignoredContextKeys ?? []))];
+    r.resultType === 'single'
+      ? (r.result.ignoredContextKeys ?? [])
+      : [...new Set(r.results.flatMap((x) => x.ignoredContextKeys ?? []))];
   return { result: r.overallResult as SimulationOutcome['result'], ignoredContextKeys: ignored };
 }
 

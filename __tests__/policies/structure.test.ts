@@ -28,17 +28,23 @@ const statement = (doc: PolicyDocument, sid: string): PolicyStatement => {
   expect(found).toHaveLength(1);
   return found[0];
 };
-const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v as string]);
+const list = (v: string | readonly string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? [...v] : [v as string];
 
 describe('FC-01: the prefix written as logs, logs/ or /logs', () => {
-  it.each(['account', 'prefix logs/', 'prefix /logs'] as Setup[])('%s: one PutObject resource, no //, GetBucketAcl on the bare bucket', (setup) => {
-    const { account } = configFor(setup);
-    expect(account.logBucket.s3KeyPrefix).toBe('logs');
-    const bucket = pureSet(setup).bucket;
-    expect(list(statement(bucket, 'AWSCloudTrailWrite').Resource)).toEqual(['arn:aws:s3:::ct-logs-111111111111/logs/AWSLogs/111111111111/*']);
-    expect(list(statement(bucket, 'AWSCloudTrailAclCheck').Resource)).toEqual(['arn:aws:s3:::ct-logs-111111111111']);
-    expect(JSON.stringify(bucket).replace(/arn:aws:s3:::/g, '')).not.toContain('//');
-  });
+  it.each(['account', 'prefix logs/', 'prefix /logs'] as Setup[])(
+    '%s: one PutObject resource, no //, GetBucketAcl on the bare bucket',
+    (setup) => {
+      const { account } = configFor(setup);
+      expect(account.logBucket.s3KeyPrefix).toBe('logs');
+      const bucket = pureSet(setup).bucket;
+      expect(list(statement(bucket, 'AWSCloudTrailWrite').Resource)).toEqual([
+        'arn:aws:s3:::ct-logs-111111111111/logs/AWSLogs/111111111111/*',
+      ]);
+      expect(list(statement(bucket, 'AWSCloudTrailAclCheck').Resource)).toEqual(['arn:aws:s3:::ct-logs-111111111111']);
+      expect(JSON.stringify(bucket).replace(/arn:aws:s3:::/g, '')).not.toContain('//');
+    },
+  );
 });
 
 describe('FC-02: organization trail', () => {
@@ -49,7 +55,9 @@ describe('FC-02: organization trail', () => {
       `arn:aws:s3:::ct-logs-111111111111/logs/AWSLogs/${ORG_ID}/*`,
       'arn:aws:s3:::ct-logs-111111111111/logs/AWSLogs/111111111111/*',
     ]);
-    expect(write.Condition).toEqual({ StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': TRAIL_ARN } });
+    expect(write.Condition).toEqual({
+      StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': TRAIL_ARN },
+    });
   });
 });
 
@@ -57,7 +65,9 @@ describe('FC-04: every SourceArn names the one trail', () => {
   it.each(['account', 'organization'] as Setup[])('%s: bucket policy and key policy', (setup) => {
     const { bucket, key } = pureSet(setup);
     const sourceArns = [...bucket.Statement, ...key.Statement].flatMap((s) =>
-      Object.values(s.Condition ?? {}).flatMap((block) => list(block['aws:SourceArn'] as string | string[] | undefined)),
+      Object.values(s.Condition ?? {}).flatMap((block) =>
+        list(block['aws:SourceArn'] as string | string[] | undefined),
+      ),
     );
     expect(sourceArns.length).toBeGreaterThanOrEqual(5);
     expect(new Set(sourceArns)).toEqual(new Set([TRAIL_ARN]));
@@ -72,7 +82,10 @@ describe('FC-04: every SourceArn names the one trail', () => {
       expect(arns.length).toBeGreaterThan(5);
       for (const arn of arns) {
         // partition:service:region:account:resource; region empty only for s3/iam, account empty only for s3.
-        expect([arn, /^arn:aws:(s3:::[a-z0-9.-]+(\/[^/]+)*|iam::\d{12}:\S+|[a-z]+:([a-z0-9-]+|\*):\d{12}:\S+)$/.test(arn)]).toEqual([arn, true]);
+        expect([
+          arn,
+          /^arn:aws:(s3:::[a-z0-9.-]+(\/[^/]+)*|iam::\d{12}:\S+|[a-z]+:([a-z0-9-]+|\*):\d{12}:\S+)$/.test(arn),
+        ]).toEqual([arn, true]);
         expect([arn, /\/\/|\/$/.test(arn)]).toEqual([arn, false]);
       }
     }
@@ -80,7 +93,7 @@ describe('FC-04: every SourceArn names the one trail', () => {
 });
 
 describe('FC-06: the key policy, parsed (the simulator ignores the encryption context key)', () => {
-  it('account mode: GenerateDataKey* under the encryption context of the account\'s trails, DescribeKey, Decrypt for the Bucket Key', () => {
+  it("account mode: GenerateDataKey* under the encryption context of the account's trails, DescribeKey, Decrypt for the Bucket Key", () => {
     const key = pureSet('account').key;
     const encrypt = statement(key, 'AllowCloudTrailEncryptLogs');
     expect(encrypt.Principal).toEqual({ Service: 'cloudtrail.amazonaws.com' });
@@ -93,7 +106,7 @@ describe('FC-06: the key policy, parsed (the simulator ignores the encryption co
     expect(statement(key, 'AllowCloudTrailDecryptWithBucketKey').Action).toBe('kms:Decrypt');
   });
 
-  it('organization trail: the management account\'s and member 222222222222\'s trails', () => {
+  it("organization trail: the management account's and member 222222222222's trails", () => {
     const encrypt = statement(pureSet('organization').key, 'AllowCloudTrailEncryptLogs');
     expect(encrypt.Condition!.StringLike[ENCRYPTION_CONTEXT_KEY]).toEqual([
       `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*`,
@@ -104,7 +117,8 @@ describe('FC-06: the key policy, parsed (the simulator ignores the encryption co
   it('every action name in the policies is service:Action, well formed', () => {
     for (const setup of ['account', 'organization'] as Setup[]) {
       for (const doc of Object.values(pureSet(setup)) as PolicyDocument[]) {
-        for (const a of doc.Statement.flatMap((s: PolicyStatement) => list(s.Action))) expect(a).toMatch(/^(kms|s3|sts|cloudtrail|iam|organizations):([A-Z][A-Za-z]*\*?|\*)$/);
+        for (const a of doc.Statement.flatMap((s: PolicyStatement) => list(s.Action)))
+          expect(a).toMatch(/^(kms|s3|sts|cloudtrail|iam|organizations):([A-Z][A-Za-z]*\*?|\*)$/);
       }
     }
   });
@@ -115,18 +129,32 @@ describe('FC-06: the key policy, parsed (the simulator ignores the encryption co
     expect(encryptionContextHolds(encrypt, 'arn:aws:cloudtrail:eu-west-1:111111111111:trail/other')).toBe(true);
     expect(encryptionContextHolds(encrypt, 'arn:aws:cloudtrail:us-east-1:999999999999:trail/org-audit')).toBe(false);
     expect(encryptionContextHolds(encrypt, undefined)).toBe(false);
-    expect(encryptionContextHolds(statement(pureSet('account').key, 'AllowCloudTrailDescribeKey'), TRAIL_ARN)).toBeUndefined();
+    expect(
+      encryptionContextHolds(statement(pureSet('account').key, 'AllowCloudTrailDescribeKey'), TRAIL_ARN),
+    ).toBeUndefined();
     expect(stringLike('arn:aws:cloudtrail:*:1?1:trail/*', 'arn:aws:cloudtrail:x:121:trail/a')).toBe(true);
     expect(stringLike('a.b', 'axb')).toBe(false);
-    const decided = withEncryptionContextDecided(pureSet('account').key, 'arn:aws:cloudtrail:us-east-1:999999999999:trail/x');
-    expect(decided.Statement.map((s) => s.Sid)).toEqual(['EnableRootAdministration', 'AllowCloudTrailDescribeKey', 'AllowCloudTrailDecryptWithBucketKey']);
+    const decided = withEncryptionContextDecided(
+      pureSet('account').key,
+      'arn:aws:cloudtrail:us-east-1:999999999999:trail/x',
+    );
+    expect(decided.Statement.map((s) => s.Sid)).toEqual([
+      'EnableRootAdministration',
+      'AllowCloudTrailDescribeKey',
+      'AllowCloudTrailDecryptWithBucketKey',
+    ]);
   });
 
   it('the simulator alone ignores exactly the encryption context key (so it would deny K1 for the wrong reason)', async () => {
     const k1 = POLICY_CASES.find((c) => c.id === 'K1')!;
     const r = await runSimulation(
       {
-        request: { principal: k1.principal, action: k1.action, resource: { resource: KEY_ARN, accountId: ACCOUNT }, contextVariables: { ...k1.context } },
+        request: {
+          principal: k1.principal,
+          action: k1.action,
+          resource: { resource: KEY_ARN, accountId: ACCOUNT },
+          contextVariables: { ...k1.context },
+        },
         identityPolicies: [],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
@@ -160,7 +188,13 @@ describe('FC-09: the automation role', () => {
     const runbook = parse(readFileSync(join(ROOT, 'runbook', 'cloudtrail-remediation-action.yml'), 'utf8')) as {
       mainSteps: Array<{ name: string; inputs?: { Service?: string; Api?: string } }>;
     };
-    const calls = [...new Set(runbook.mainSteps.filter((s) => s.inputs?.Service && s.inputs?.Api).map((s) => `${s.inputs!.Service}:${s.inputs!.Api}`))];
+    const calls = [
+      ...new Set(
+        runbook.mainSteps
+          .filter((s) => s.inputs?.Service && s.inputs?.Api)
+          .map((s) => `${s.inputs!.Service}:${s.inputs!.Api}`),
+      ),
+    ];
     expect(calls).toContain('cloudtrail:StartLogging');
     expect(calls).toContain('cloudtrail:CreateTrail');
     for (const action of calls) {

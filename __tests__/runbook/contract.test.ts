@@ -25,7 +25,9 @@ accounts:
 );
 
 const accounts: Array<[string, AccountConfig]> = [
-  ...examples.flatMap((f) => loadConfig(example(f)).accounts.map((a): [string, AccountConfig] => [`${f} ${a.accountId}`, a])),
+  ...examples.flatMap((f) =>
+    loadConfig(example(f)).accounts.map((a): [string, AccountConfig] => [`${f} ${a.accountId}`, a]),
+  ),
   ['inline (SNS, CloudWatch Logs, prefix /a/b/) 444444444444', optionalSettings.accounts[0]],
 ];
 
@@ -50,7 +52,11 @@ describe('FC-11: every static value the remediation sends is accepted by the run
     // Every parameter the remediation sends exists in the runbook.
     expect(Object.keys(sent).filter((k) => !(k in defs))).toEqual([]);
     // Every required runbook parameter (no default) is sent.
-    expect(Object.entries(defs).filter(([k, d]) => d.default === undefined && !(k in sent)).map(([k]) => k)).toEqual([]);
+    expect(
+      Object.entries(defs)
+        .filter(([k, d]) => d.default === undefined && !(k in sent))
+        .map(([k]) => k),
+    ).toEqual([]);
 
     // Each value is accepted by its parameter's type, allowedValues and allowedPattern, exactly.
     for (const [k, v] of Object.entries(raw)) {
@@ -59,7 +65,8 @@ describe('FC-11: every static value the remediation sends is accepted by the run
       expect([k, checkParameterValue(k, defs[k], c.value!)]).toEqual([k, []]);
     }
     // Booleans are sent as exactly "true" / "false".
-    for (const [k, d] of Object.entries(defs)) if (d.type === 'Boolean' && k in raw) expect(['true', 'false']).toContain(raw[k]);
+    for (const [k, d] of Object.entries(defs))
+      if (d.type === 'Boolean' && k in raw) expect(['true', 'false']).toContain(raw[k]);
 
     // And the executor starts with them: the values the runbook works with.
     const resolved = resolveParameters(runbook, raw);
@@ -99,19 +106,31 @@ describe('FC-11: what the service refuses, the executor refuses', () => {
 
   it.each([
     ['IsMultiRegionTrail', 'True', 'IsMultiRegionTrail (Boolean): a Boolean is exactly "true" or "false", got "True"'],
-    ['IsOrganizationTrail', 'FALSE', 'IsOrganizationTrail (Boolean): a Boolean is exactly "true" or "false", got "FALSE"'],
+    [
+      'IsOrganizationTrail',
+      'FALSE',
+      'IsOrganizationTrail (Boolean): a Boolean is exactly "true" or "false", got "FALSE"',
+    ],
     ['IsMultiRegionTrail', 'false', 'IsMultiRegionTrail: false is not one of the allowedValues [true]'],
-    ['EnableLogFileValidation', ['true', 'true'], 'EnableLogFileValidation (Boolean): a Boolean is exactly "true" or "false", got ["true","true"]'],
+    [
+      'EnableLogFileValidation',
+      ['true', 'true'],
+      'EnableLogFileValidation (Boolean): a Boolean is exactly "true" or "false", got ["true","true"]',
+    ],
     ['KmsKeyId', 'alias/cloudtrail-logs', 'KmsKeyId: "alias/cloudtrail-logs" does not match the allowedPattern'],
     ['S3KeyPrefix', '/logs/', 'S3KeyPrefix: "/logs/" does not match the allowedPattern'],
     ['S3BucketName', 'CT-Logs-111111111111', 'S3BucketName: "CT-Logs-111111111111" does not match the allowedPattern'],
-    ['AutomationAssumeRole', ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::111111111111:role/b'], 'AutomationAssumeRole (String): a String takes exactly one value, got 2'],
+    [
+      'AutomationAssumeRole',
+      ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::111111111111:role/b'],
+      'AutomationAssumeRole (String): a String takes exactly one value, got 2',
+    ],
   ])('%s = %j', (name, value, message) => {
     expect(() => resolveParameters(runbook, { ...good, [name]: value as string })).toThrow(message);
   });
 
   it('refuses a parameter the runbook does not have, and a missing required one, together', () => {
-    const { TrailName: _t, ...rest } = good;
+    const rest = Object.fromEntries(Object.entries(good).filter(([k]) => k !== 'TrailName'));
     expect(() => resolveParameters(runbook, { ...rest, AssumeRole: good.AutomationAssumeRole })).toThrow(
       /2 invalid parameters:\n {2}- AssumeRole: the runbook has no such parameter .*\n {2}- TrailName: required/,
     );

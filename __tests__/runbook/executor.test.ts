@@ -9,7 +9,9 @@ import { convertParameter, resolveParameters } from '../../runbook/executor/para
 import { interpolate, selectOutput, UnresolvedReferenceError } from '../../runbook/executor/values';
 
 /** Answers calls from a script: api → response, or an Error to throw; records calls. */
-function scripted(script: Record<string, unknown | unknown[]>): ApiCaller & { calls: Array<[string, Record<string, unknown>]> } {
+function scripted(
+  script: Record<string, unknown | unknown[]>,
+): ApiCaller & { calls: Array<[string, Record<string, unknown>]> } {
   const calls: Array<[string, Record<string, unknown>]> = [];
   const queues = new Map(Object.entries(script).map(([k, v]) => [k, Array.isArray(v) ? [...v] : [v]]));
   return {
@@ -54,7 +56,12 @@ parameters:
 mainSteps:
   - { name: Only, action: aws:branch, inputs: { Choices: [{ NextStep: Only, Variable: x, StringEquals: y }], Default: Only }, isEnd: true }
 `);
-    expect(resolveParameters(d, { Count: '2', Names: ['ab', 'cd'] })).toEqual({ Mode: 'slow', Count: 2, Flag: false, Names: ['ab', 'cd'] });
+    expect(resolveParameters(d, { Count: '2', Names: ['ab', 'cd'] })).toEqual({
+      Mode: 'slow',
+      Count: 2,
+      Flag: false,
+      Names: ['ab', 'cd'],
+    });
     expect(() => resolveParameters(d, { Count: '3', Names: ['ab', 'Cd'], Mode: 'Fast' })).toThrow(
       'the automation cannot start: 3 invalid parameters:\n' +
         '  - Mode: "Fast" is not one of the allowedValues ["fast","slow"]\n' +
@@ -65,13 +72,21 @@ mainSteps:
 });
 
 describe('interpolation and selectors', () => {
-  const values: Record<string, unknown> = { Flag: true, Name: 'org-audit', List: ['a', 'b'], 'Step.Out': 'x', 'automation:EXECUTION_ID': 'e-1' };
+  const values: Record<string, unknown> = {
+    Flag: true,
+    Name: 'org-audit',
+    List: ['a', 'b'],
+    'Step.Out': 'x',
+    'automation:EXECUTION_ID': 'e-1',
+  };
   const lookup = (n: string) => values[n];
 
   it('keeps the type of a whole reference and renders references inside text', () => {
     expect(interpolate('{{ Flag }}', lookup)).toBe(true);
     expect(interpolate('{{List}}', lookup)).toEqual(['a', 'b']);
-    expect(interpolate({ a: ['{{ Name }}-{{ Step.Out }}', '{{ automation:EXECUTION_ID }}'] }, lookup)).toEqual({ a: ['org-audit-x', 'e-1'] });
+    expect(interpolate({ a: ['{{ Name }}-{{ Step.Out }}', '{{ automation:EXECUTION_ID }}'] }, lookup)).toEqual({
+      a: ['org-audit-x', 'e-1'],
+    });
     expect(() => interpolate('{{ Missing.Out }}', lookup)).toThrow(UnresolvedReferenceError);
   });
 
@@ -106,8 +121,24 @@ describe('aws:branch conditions', () => {
     [{ Variable: '{{ N }}', NumericGreaterOrEquals: 5 }, true],
     [{ Variable: '{{ N }}', NumericLesser: 6 }, true],
     [{ Variable: '{{ N }}', NumericLesserOrEquals: 4 }, false],
-    [{ And: [{ Variable: '{{ B }}', BooleanEquals: true }, { Variable: '{{ N }}', NumericEquals: 5 }] }, true],
-    [{ Or: [{ Variable: '{{ B }}', BooleanEquals: false }, { Variable: '{{ N }}', NumericEquals: 4 }] }, false],
+    [
+      {
+        And: [
+          { Variable: '{{ B }}', BooleanEquals: true },
+          { Variable: '{{ N }}', NumericEquals: 5 },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        Or: [
+          { Variable: '{{ B }}', BooleanEquals: false },
+          { Variable: '{{ N }}', NumericEquals: 4 },
+        ],
+      },
+      false,
+    ],
     [{ Not: [{ Variable: '{{ S }}', StringEquals: 'x' }] }, true],
   ])('%j → %s', (cond, expected) => {
     expect(evaluateCondition(cond as Record<string, unknown>, lookup)).toBe(expected);
@@ -152,7 +183,11 @@ ${getTrailStep}
     isCritical: false
     inputs: { Service: cloudtrail, Api: GetTrail, Name: '{{ Name }}' }
     outputs: [{ Name: Arn, Selector: $.Trail.TrailARN, Type: String }]`);
-    const caller = scripted({ GetTrail: notFound(), CreateTrail: { TrailARN: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit' }, StartLogging: {} });
+    const caller = scripted({
+      GetTrail: notFound(),
+      CreateTrail: { TrailARN: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit' },
+      StartLogging: {},
+    });
     const r = await runAutomation(d, { parameters: params, region: 'us-east-1', caller });
     expect(r.status).toBe('Success');
     expect(r.steps.map((s) => [s.name, s.status])).toEqual([
@@ -172,9 +207,15 @@ ${getTrailStep}
     onFailure: step:Create
     inputs: { Service: cloudtrail, Api: GetTrail, Name: '{{ Name }}' }
     outputs: [{ Name: Arn, Selector: $.Trail.TrailARN, Type: String }]`);
-    const r = await runAutomation(d, { parameters: params, region: 'us-east-1', caller: scripted({ GetTrail: notFound(), CreateTrail: {}, StartLogging: {} }) });
+    const r = await runAutomation(d, {
+      parameters: params,
+      region: 'us-east-1',
+      caller: scripted({ GetTrail: notFound(), CreateTrail: {}, StartLogging: {} }),
+    });
     expect(r.status).toBe('Failed');
-    expect(r.failureMessage).toBe('step Lookup failed: cloudtrail:GetTrail failed: TrailNotFoundException: Unknown trail');
+    expect(r.failureMessage).toBe(
+      'step Lookup failed: cloudtrail:GetTrail failed: TrailNotFoundException: Unknown trail',
+    );
     expect(r.steps.map((s) => s.name)).toEqual(['Lookup', 'Create', 'Done']);
   });
 
@@ -197,7 +238,10 @@ ${getTrailStep}
     maxAttempts: 2
     inputs: { Service: cloudtrail, Api: GetTrail, Name: '{{ Name }}' }
     outputs: [{ Name: Arn, Selector: $.Trail.TrailARN, Type: String }]`);
-    const caller = scripted({ GetTrail: [notFound(), { Trail: { TrailARN: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit' } }], StartLogging: {} });
+    const caller = scripted({
+      GetTrail: [notFound(), { Trail: { TrailARN: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit' } }],
+      StartLogging: {},
+    });
     const r = await runAutomation(d, { parameters: params, region: 'us-east-1', caller });
     expect(r.status).toBe('Success');
     expect(r.steps.map((s) => [s.name, s.attempts, s.nextStep])).toEqual([
@@ -215,13 +259,19 @@ ${getTrailStep}
     isCritical: false
     inputs: { Service: cloudtrail, Api: GetTrail, Name: '{{ Name }}' }
     outputs: [{ Name: Arn, Selector: $.Trail.TrailARN, Type: String }]`);
-    const r = await runAutomation(d, { parameters: params, region: 'us-east-1', caller: scripted({ GetTrail: notFound() }) });
+    const r = await runAutomation(d, {
+      parameters: params,
+      region: 'us-east-1',
+      caller: scripted({ GetTrail: notFound() }),
+    });
     expect(r.status).toBe('Failed');
     expect(r.steps.map((s) => [s.name, s.status])).toEqual([
       ['Lookup', 'Failed'],
       ['Found', 'Failed'],
     ]);
-    expect(r.failureMessage).toBe('step Found failed: cannot resolve {{ Lookup.Arn }}: no parameter, step output or global variable of that name is set');
+    expect(r.failureMessage).toBe(
+      'step Found failed: cannot resolve {{ Lookup.Arn }}: no parameter, step output or global variable of that name is set',
+    );
   });
 
   it('refuses input members the API model does not have before calling (as boto3 does)', async () => {
@@ -231,7 +281,9 @@ ${getTrailStep}
     const caller = scripted({});
     const r = await runAutomation(d, { parameters: params, region: 'us-east-1', caller });
     expect(r.status).toBe('Failed');
-    expect(r.failureMessage).toMatch(/^step Lookup failed: parameter validation failed for cloudtrail:GetTrail: \$\.name: GetTrailRequest has no member "name" \(did you mean Name\?/);
+    expect(r.failureMessage).toMatch(
+      /^step Lookup failed: parameter validation failed for cloudtrail:GetTrail: \$\.name: GetTrailRequest has no member "name" \(did you mean Name\?/,
+    );
     expect(caller.calls).toEqual([]);
   });
 
@@ -244,7 +296,13 @@ mainSteps:
     inputs: { Service: cloudtrail, Api: GetTrail, Name: 'trail-{{ global:ACCOUNT_ID }}-{{ global:REGION }}-{{ global:AWS_PARTITION }}-{{ automation:EXECUTION_ID }}' }
 `);
     const caller = scripted({ GetTrail: { Trail: {} } });
-    await runAutomation(d, { parameters: {}, region: 'cn-north-1', accountId: '111111111111', executionId: 'e-123', caller });
+    await runAutomation(d, {
+      parameters: {},
+      region: 'cn-north-1',
+      accountId: '111111111111',
+      executionId: 'e-123',
+      caller,
+    });
     expect(caller.calls).toEqual([['GetTrail', { Name: 'trail-111111111111-cn-north-1-aws-cn-e-123' }]]);
   });
 });

@@ -14,9 +14,13 @@ describe('the runbook reports failures as Failed', () => {
     expect(r.status).toBe('Failed');
     const create = r.steps.find((x) => x.name === 'CreateTrail')!;
     expect(create.status).toBe('Failed');
-    expect(create.failureMessage).toMatch(/^cloudtrail:CreateTrail failed: InsufficientS3BucketPolicyException: Incorrect S3 bucket policy is detected for bucket: ct-logs-111111111111 \(s3:PutObject on arn:aws:s3:::ct-logs-111111111111\/logs\/AWSLogs\/111111111111\//);
+    expect(create.failureMessage).toMatch(
+      /^cloudtrail:CreateTrail failed: InsufficientS3BucketPolicyException: Incorrect S3 bucket policy is detected for bucket: ct-logs-111111111111 \(s3:PutObject on arn:aws:s3:::ct-logs-111111111111\/logs\/AWSLogs\/111111111111\//,
+    );
     expect(r.failureMessage).toContain('step CreateTrail failed');
-    expect(r.calls.filter((c) => c.kind === 'write').map((c) => [c.api, c.error])).toEqual([['CreateTrail', 'InsufficientS3BucketPolicyException']]);
+    expect(r.calls.filter((c) => c.kind === 'write').map((c) => [c.api, c.error])).toEqual([
+      ['CreateTrail', 'InsufficientS3BucketPolicyException'],
+    ]);
     expect(r.changes).toEqual([]);
     expect(s.fake.model.list()).toEqual([]);
     // Abort: nothing runs after the failed step.
@@ -37,7 +41,9 @@ describe('the runbook reports failures as Failed', () => {
     s = scenario({ keyPolicyTrailArn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/another-trail' });
     const r = await s.run();
     expect(r.status).toBe('Failed');
-    expect(r.steps.find((x) => x.name === 'CreateTrail')!.failureMessage).toMatch(/InsufficientEncryptionPolicyException: .*kms:GenerateDataKey: ImplicitlyDenied/);
+    expect(r.steps.find((x) => x.name === 'CreateTrail')!.failureMessage).toMatch(
+      /InsufficientEncryptionPolicyException: .*kms:GenerateDataKey: ImplicitlyDenied/,
+    );
     expect(s.fake.model.list()).toEqual([]);
   });
 
@@ -62,14 +68,23 @@ describe('the runbook reports failures as Failed', () => {
     s.fake.seed({ ...s.compliant, IsMultiRegionTrail: false, IncludeGlobalServiceEvents: true });
     const r = await s.run('eu-west-1');
     expect(r.status).toBe('Failed');
-    expect(r.steps.find((x) => x.name === 'CreateTrail')!.failureMessage).toMatch(/KmsKeyNotFoundException: .*not in the trail's Region eu-west-1/);
+    expect(r.steps.find((x) => x.name === 'CreateTrail')!.failureMessage).toMatch(
+      /KmsKeyNotFoundException: .*not in the trail's Region eu-west-1/,
+    );
     expect(s.fake.model.list()).toHaveLength(1);
     expect(s.fake.model.list()[0].HomeRegion).toBe('us-east-1');
   });
 
   it('an existing trail never gets CreateTrail (no TrailAlreadyExistsException path), even when everything drifted', async () => {
     s = scenario();
-    s.fake.seed({ ...s.compliant, S3BucketName: 'x-bucket', KmsKeyId: undefined, LogFileValidationEnabled: false, IsMultiRegionTrail: false, IsLogging: false });
+    s.fake.seed({
+      ...s.compliant,
+      S3BucketName: 'x-bucket',
+      KmsKeyId: undefined,
+      LogFileValidationEnabled: false,
+      IsMultiRegionTrail: false,
+      IsLogging: false,
+    });
     const r = await s.run();
     expect(r.status).toBe('Success');
     expect(s.fake.calls.map((c) => c.api)).not.toContain('CreateTrail');

@@ -2,8 +2,9 @@
  * Runs the deployed runbook against the stateful fake from each starting state (FC-13), asserts the trail it leaves
  * and the calls it made, then runs it again and asserts that the second run makes no write call.
  */
+import { parseConfig } from '../../config/load';
 import type { TrailState } from '../../runbook/executor/trail-model';
-import { example, keyArnFor, scenario, type Scenario } from './harness';
+import { cloudWatchLogsRoleArnFor, example, keyArnFor, scenario, type Scenario } from './harness';
 
 const OTHER_KEY_ID = 'abcdabcd-1111-2222-3333-444455556666';
 
@@ -19,8 +20,16 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { title: 'absent: CreateTrail then StartLogging (FC-13 a)', start: () => undefined, writes: ['CreateTrail', 'StartLogging'] },
-  { title: 'exists but stopped: StartLogging only (FC-13 b)', start: (s) => ({ ...s.compliant, IsLogging: false }), writes: ['StartLogging'] },
+  {
+    title: 'absent: CreateTrail then StartLogging (FC-13 a)',
+    start: () => undefined,
+    writes: ['CreateTrail', 'StartLogging'],
+  },
+  {
+    title: 'exists but stopped: StartLogging only (FC-13 b)',
+    start: (s) => ({ ...s.compliant, IsLogging: false }),
+    writes: ['StartLogging'],
+  },
   {
     title: 'stopped with log file validation off: StartLogging plus UpdateTrail (FC-13 b)',
     start: (s) => ({ ...s.compliant, IsLogging: false, LogFileValidationEnabled: false }),
@@ -31,15 +40,27 @@ const cases: Case[] = [
     start: (s) => ({ ...s.compliant, S3BucketName: 'someone-elses-bucket', IsLogging: false }),
     writes: ['UpdateTrail', 'StartLogging'],
   },
-  { title: 'logs to the wrong bucket', start: (s) => ({ ...s.compliant, S3BucketName: 'someone-elses-bucket' }), writes: ['UpdateTrail'] },
+  {
+    title: 'logs to the wrong bucket',
+    start: (s) => ({ ...s.compliant, S3BucketName: 'someone-elses-bucket' }),
+    writes: ['UpdateTrail'],
+  },
   {
     title: 'encrypted with the wrong key: UpdateTrail (FC-13 c)',
     start: (s) => ({ ...s.compliant, KmsKeyId: keyArnFor(s.account, OTHER_KEY_ID) }),
     writes: ['UpdateTrail'],
   },
   { title: 'no KMS key (SSE-S3)', start: (s) => ({ ...s.compliant, KmsKeyId: undefined }), writes: ['UpdateTrail'] },
-  { title: 'log file validation off', start: (s) => ({ ...s.compliant, LogFileValidationEnabled: false }), writes: ['UpdateTrail'] },
-  { title: 'single-Region trail', start: (s) => ({ ...s.compliant, IsMultiRegionTrail: false }), writes: ['UpdateTrail'] },
+  {
+    title: 'log file validation off',
+    start: (s) => ({ ...s.compliant, LogFileValidationEnabled: false }),
+    writes: ['UpdateTrail'],
+  },
+  {
+    title: 'single-Region trail',
+    start: (s) => ({ ...s.compliant, IsMultiRegionTrail: false }),
+    writes: ['UpdateTrail'],
+  },
   {
     title: 'global service events off (a single-Region trail: a multi-Region one cannot have them off)',
     start: (s) => ({ ...s.compliant, IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false }),
@@ -64,12 +85,27 @@ const cases: Case[] = [
     title: 'event selectors log only read management events, no data events',
     start: (s) => ({
       ...s.compliant,
-      EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }],
+      EventSelectors: [
+        {
+          ReadWriteType: 'ReadOnly',
+          IncludeManagementEvents: true,
+          DataResources: [],
+          ExcludeManagementEventSources: [],
+        },
+      ],
     }),
     writes: ['PutEventSelectors'],
   },
-  { title: 'a different prefix is set', start: (s) => ({ ...s.compliant, S3KeyPrefix: 'old-prefix' }), writes: ['UpdateTrail'] },
-  { title: 'no prefix although one is configured', start: (s) => ({ ...s.compliant, S3KeyPrefix: undefined }), writes: ['UpdateTrail'] },
+  {
+    title: 'a different prefix is set',
+    start: (s) => ({ ...s.compliant, S3KeyPrefix: 'old-prefix' }),
+    writes: ['UpdateTrail'],
+  },
+  {
+    title: 'no prefix although one is configured',
+    start: (s) => ({ ...s.compliant, S3KeyPrefix: undefined }),
+    writes: ['UpdateTrail'],
+  },
   {
     title: 'a prefix is set although none is configured (account 222222222222): UpdateTrail removes it',
     file: 'multi-account.yaml',
@@ -110,13 +146,31 @@ describe('the deployed runbook against the fake CloudTrail', () => {
 
     // The trail the config describes, logging, under the managed name; never a second trail, never a deletion.
     const expectedSelectors = start?.EventSelectors.some((e) => e.DataResources.length > 0)
-      ? [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: start.EventSelectors.flatMap((e) => e.DataResources), ExcludeManagementEventSources: [] }]
+      ? [
+          {
+            ReadWriteType: 'All',
+            IncludeManagementEvents: true,
+            DataResources: start.EventSelectors.flatMap((e) => e.DataResources),
+            ExcludeManagementEventSources: [],
+          },
+        ]
       : c.writes.includes('PutEventSelectors')
-        ? [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }]
+        ? [
+            {
+              ReadWriteType: 'All',
+              IncludeManagementEvents: true,
+              DataResources: [],
+              ExcludeManagementEventSources: [],
+            },
+          ]
         : s.compliant.EventSelectors;
     expect(s.fake.model.list()).toEqual([{ ...s.compliant, EventSelectors: expectedSelectors }]);
     expect(s.fake.calls.map((x) => x.api)).not.toContain('DeleteTrail');
-    expect(s.fake.calls.filter((x) => ['CreateTrail', 'UpdateTrail', 'StartLogging', 'GetTrail'].includes(x.api)).every((x) => x.input.Name === s!.account.trail.name)).toBe(true);
+    expect(
+      s.fake.calls
+        .filter((x) => ['CreateTrail', 'UpdateTrail', 'StartLogging', 'GetTrail'].includes(x.api))
+        .every((x) => x.input.Name === s!.account.trail.name),
+    ).toBe(true);
 
     // Outputs: the trail ARN, and what was changed.
     expect(first.outputs['VerifyTrail.TrailARN']).toBe(s.account.trail.arn);
@@ -147,12 +201,12 @@ describe('the deployed runbook against the fake CloudTrail', () => {
       IncludeGlobalServiceEvents: true,
       EnableLogFileValidation: true,
       IsOrganizationTrail: false,
-      SnsTopicName: '',
-      CloudWatchLogsLogGroupArn: '',
-      CloudWatchLogsRoleArn: '',
     });
     expect(writes[1].input).toEqual({ Name: 'org-audit' });
-    expect(r.steps.find((x) => x.name === 'GetTrail')).toMatchObject({ status: 'Failed', failureMessage: expect.stringContaining('TrailNotFoundException') });
+    expect(r.steps.find((x) => x.name === 'GetTrail')).toMatchObject({
+      status: 'Failed',
+      failureMessage: expect.stringContaining('TrailNotFoundException'),
+    });
     expect(r.outputs).toEqual({
       'VerifyTrail.TrailARN': 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit',
       'CreateTrail.TrailARN': 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit',
@@ -165,7 +219,12 @@ describe('the deployed runbook against the fake CloudTrail', () => {
     s.fake.seed({ ...s.compliant, S3BucketName: 'someone-elses-bucket', KmsKeyId: undefined, IsLogging: false });
     await s.run();
     const update = s.fake.calls.find((c) => c.api === 'UpdateTrail')!;
-    expect(update.input).toMatchObject({ Name: 'org-audit', S3BucketName: 'ct-logs-111111111111', KmsKeyId: s.keyArn, S3KeyPrefix: 'logs' });
+    expect(update.input).toMatchObject({
+      Name: 'org-audit',
+      S3BucketName: 'ct-logs-111111111111',
+      KmsKeyId: s.keyArn,
+      S3KeyPrefix: 'logs',
+    });
     expect(s.fake.writes()).toEqual(['UpdateTrail', 'StartLogging']);
   });
 
@@ -176,15 +235,58 @@ describe('the deployed runbook against the fake CloudTrail', () => {
     s.fake.seed({
       ...s.compliant,
       EventSelectors: [
-        { ReadWriteType: 'ReadOnly', IncludeManagementEvents: false, DataResources: [data1], ExcludeManagementEventSources: [] },
-        { ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [data2], ExcludeManagementEventSources: [] },
+        {
+          ReadWriteType: 'ReadOnly',
+          IncludeManagementEvents: false,
+          DataResources: [data1],
+          ExcludeManagementEventSources: [],
+        },
+        {
+          ReadWriteType: 'WriteOnly',
+          IncludeManagementEvents: true,
+          DataResources: [data2],
+          ExcludeManagementEventSources: [],
+        },
       ],
     });
     const r = await s.run();
     expect(r.status).toBe('Success');
     expect(s.fake.trail('org-audit', 'us-east-1')!.EventSelectors).toEqual([
-      { ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [data1, data2], ExcludeManagementEventSources: [] },
+      {
+        ReadWriteType: 'All',
+        IncludeManagementEvents: true,
+        DataResources: [data1, data2],
+        ExcludeManagementEventSources: [],
+      },
     ]);
-    expect(r.outputs['PutEventSelectorsKeepingDataEvents.TrailARN']).toBe('arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit');
+    expect(r.outputs['PutEventSelectorsKeepingDataEvents.TrailARN']).toBe(
+      'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit',
+    );
+  });
+  it('absent, with an SNS topic and CloudWatch Logs configured: CreateTrail, then UpdateTrail sets them, then StartLogging', async () => {
+    const config = parseConfig(
+      `estate: optional
+state: { backend: local }
+accounts:
+  - accountId: "444444444444"
+    homeRegion: eu-central-1
+    trail: { name: audit-trail, snsTopicName: trail-deliveries, cloudWatchLogs: { logGroupName: /aws/cloudtrail/audit } }
+    logBucket: { name: logs-444444444444 }
+`,
+      'inline.yaml',
+    );
+    s = scenario({ config });
+    const first = await s.run();
+    expect(first.status).toBe('Success');
+    expect(s.fake.writes()).toEqual(['CreateTrail', 'UpdateTrail', 'StartLogging']);
+    expect(Object.keys(s.fake.calls.find((c) => c.api === 'CreateTrail')!.input)).not.toContain('SnsTopicName');
+    expect(s.fake.trail('audit-trail', 'eu-central-1')).toEqual({
+      ...s.compliant,
+      SnsTopicName: 'trail-deliveries',
+      CloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-central-1:444444444444:log-group:/aws/cloudtrail/audit:*',
+      CloudWatchLogsRoleArn: cloudWatchLogsRoleArnFor(s.account),
+    });
+    s.fake.clearCalls();
+    expect((await s.run()).changes).toEqual([]);
   });
 });

@@ -6,12 +6,19 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { findOperation, listOperations, shapeAtSelector } from '../../runbook/executor/api-model';
 import { RUNBOOK_PATH, type AutomationDocument, type StepDefinition } from '../../runbook/executor/document';
-import { checkApiSteps, checkDocument, checkStructure, SCHEMA_GAPS_ALLOWED, validateAgainstSsmSchema } from '../../runbook/executor/static-checks';
+import {
+  checkApiSteps,
+  checkDocument,
+  checkStructure,
+  SCHEMA_GAPS_ALLOWED,
+  validateAgainstSsmSchema,
+} from '../../runbook/executor/static-checks';
 import { deployedRunbook } from './harness';
 
 const clone = (): AutomationDocument => JSON.parse(JSON.stringify(deployedRunbook())) as AutomationDocument;
 /** `mainSteps[i](Name)`, the way problems name a step. */
-const at = (name: string): string => `mainSteps[${deployedRunbook().mainSteps.findIndex((s) => s.name === name)}](${name})`;
+const at = (name: string): string =>
+  `mainSteps[${deployedRunbook().mainSteps.findIndex((s) => s.name === name)}](${name})`;
 const step = (d: AutomationDocument, name: string): StepDefinition & { inputs: Record<string, unknown> } =>
   d.mainSteps.find((s) => s.name === name)! as StepDefinition & { inputs: Record<string, unknown> };
 
@@ -68,21 +75,27 @@ describe('the deployed runbook passes every static check', () => {
       expect([name, typeof p.description === 'string' && p.description.length > 10]).toEqual([name, true]);
       expect([name, p.allowedPattern !== undefined || p.allowedValues !== undefined]).toEqual([name, true]);
     }
-    expect(Object.entries(params).filter(([, p]) => p.type === 'Boolean').map(([n]) => n).sort()).toEqual([
-      'EnableLogFileValidation',
-      'IncludeGlobalServiceEvents',
-      'IsMultiRegionTrail',
-      'IsOrganizationTrail',
-    ]);
+    expect(
+      Object.entries(params)
+        .filter(([, p]) => p.type === 'Boolean')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['EnableLogFileValidation', 'IncludeGlobalServiceEvents', 'IsMultiRegionTrail', 'IsOrganizationTrail']);
     // Required (no default): the ones the remediation must always send.
-    expect(Object.entries(params).filter(([, p]) => p.default === undefined).map(([n]) => n).sort()).toEqual(['AutomationAssumeRole', 'KmsKeyId', 'S3BucketName', 'TrailName']);
+    expect(
+      Object.entries(params)
+        .filter(([, p]) => p.default === undefined)
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['AutomationAssumeRole', 'KmsKeyId', 'S3BucketName', 'TrailName']);
   });
 
   it('never deletes a trail and never stops logging', () => {
     const apis = deployedRunbook().mainSteps.map((s) => String(s.inputs.Api ?? ''));
     expect(apis.filter((a) => /Delete|StopLogging/.test(a))).toEqual([]);
     // CreateTrail and UpdateTrail take the trail name from the TrailName parameter only.
-    for (const n of ['CreateTrail', 'UpdateTrail', 'StartLogging']) expect(step(deployedRunbook(), n).inputs.Name).toBe('{{ TrailName }}');
+    for (const n of ['CreateTrail', 'UpdateTrail', 'StartLogging'])
+      expect(step(deployedRunbook(), n).inputs.Name).toBe('{{ TrailName }}');
   });
 });
 
@@ -107,28 +120,44 @@ describe('the checks catch what they are for', () => {
     delete u.Name;
     const problems = checkApiSteps(d).map((p) => [p.where, p.message]);
     expect(problems).toEqual([
-      [`${at('UpdateTrail')}.inputs.s3BucketName`, expect.stringContaining('UpdateTrailRequest has no member "s3BucketName" (did you mean S3BucketName? member names are case-sensitive)')],
+      [
+        `${at('UpdateTrail')}.inputs.s3BucketName`,
+        expect.stringContaining(
+          'UpdateTrailRequest has no member "s3BucketName" (did you mean S3BucketName? member names are case-sensitive)',
+        ),
+      ],
       [`${at('UpdateTrail')}.inputs.Name`, 'required member Name of UpdateTrailRequest is missing'],
     ]);
   });
 
   it('FC-12: a literal of the wrong type, an unknown service, a selector the output shape lacks, a bad output type', () => {
     const d = clone();
-    (step(d, 'PutManagementEventSelector').inputs.EventSelectors as Array<Record<string, unknown>>)[0].IncludeManagementEvents = 'yes';
+    (
+      step(d, 'PutManagementEventSelector').inputs.EventSelectors as Array<Record<string, unknown>>
+    )[0].IncludeManagementEvents = 'yes';
     step(d, 'GetTrailStatus').inputs.Service = 'CloudTrail';
     (step(d, 'GetTrail').outputs as unknown as Array<{ Selector: string }>)[0].Selector = '$.Trail.TrailArn';
     (step(d, 'GetTrail').outputs as unknown as Array<{ Type: string }>)[1].Type = 'Str';
     const problems = checkApiSteps(d).map((p) => [p.where, p.message]);
     expect(problems).toEqual([
       [`${at('GetTrail')}.outputs[0].Selector`, expect.stringMatching(/^\$\.Trail \(Trail\) has no member "TrailArn"/)],
-      [`${at('GetTrail')}.outputs[1].Type`, 'Str is not one of String, StringList, Boolean, Integer, MapList, StringMap'],
-      [`${at('PutManagementEventSelector')}.inputs.EventSelectors[0].IncludeManagementEvents`, 'expected a boolean, got string "yes"'],
+      [
+        `${at('GetTrail')}.outputs[1].Type`,
+        'Str is not one of String, StringList, Boolean, Integer, MapList, StringMap',
+      ],
+      [
+        `${at('PutManagementEventSelector')}.inputs.EventSelectors[0].IncludeManagementEvents`,
+        'expected a boolean, got string "yes"',
+      ],
       [`${at('GetTrailStatus')}.inputs.Api`, expect.stringContaining('CloudTrail:GetTrailStatus is not an operation')],
     ]);
   });
 
   it('the JSON Schema catches an unknown step property and an unknown parameter type', () => {
-    const d = clone() as unknown as { mainSteps: Array<Record<string, unknown>>; parameters: Record<string, Record<string, unknown>> };
+    const d = clone() as unknown as {
+      mainSteps: Array<Record<string, unknown>>;
+      parameters: Record<string, Record<string, unknown>>;
+    };
     d.mainSteps[0].onError = 'Abort';
     d.parameters.TrailName.type = 'Text';
     const problems = validateAgainstSsmSchema(d);
@@ -181,13 +210,17 @@ describe('the AWS API model comes from the SDK (not a hand-written list)', () =>
     expect(findOperation('cloudtrail', 'start-logging')).toBeUndefined();
     expect(findOperation('cloudtrail', 'getTrail')).toBeUndefined();
     expect(findOperation('ssm', 'GetParameter')).toBeUndefined();
-    expect(listOperations('cloudtrail')).toEqual(expect.arrayContaining(['CreateTrail', 'GetTrail', 'StartLogging', 'UpdateTrail']));
+    expect(listOperations('cloudtrail')).toEqual(
+      expect.arrayContaining(['CreateTrail', 'GetTrail', 'StartLogging', 'UpdateTrail']),
+    );
   });
 
   it('resolves selectors against output shapes', () => {
     const out = findOperation('cloudtrail', 'GetEventSelectors')!.output;
     expect(shapeAtSelector(out, '$.EventSelectors[*].DataResources[*]').shape!.kind).toBe('structure');
-    expect(shapeAtSelector(out, '$.EventSelectors[?(@.IncludeManagementEvents == true)].ReadWriteType').shape!.kind).toBe('string');
+    expect(
+      shapeAtSelector(out, '$.EventSelectors[?(@.IncludeManagementEvents == true)].ReadWriteType').shape!.kind,
+    ).toBe('string');
     expect(shapeAtSelector(out, '$.EventSelectors[0].Foo').problem).toMatch(/has no member "Foo"/);
   });
 });

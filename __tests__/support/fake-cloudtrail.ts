@@ -60,7 +60,14 @@ export interface FakeCall {
   readonly error?: string;
 }
 
-const WRITE_APIS = new Set(['CreateTrail', 'UpdateTrail', 'DeleteTrail', 'StartLogging', 'StopLogging', 'PutEventSelectors']);
+const WRITE_APIS = new Set([
+  'CreateTrail',
+  'UpdateTrail',
+  'DeleteTrail',
+  'StartLogging',
+  'StopLogging',
+  'PutEventSelectors',
+]);
 const COMMANDS = {
   CreateTrail: CreateTrailCommand,
   DeleteTrail: DeleteTrailCommand,
@@ -93,18 +100,20 @@ export class FakeCloudTrail {
   install(): this {
     this.stub = mockClient(CloudTrailClient);
     for (const [api, Command] of Object.entries(COMMANDS)) {
-      this.stub.on(Command as never).callsFake(async (input: Record<string, unknown>, getClient: () => CloudTrailClient) => {
-        const r = getClient().config.region as unknown;
-        const region = typeof r === 'function' ? String(await (r as () => Promise<string>)()) : String(r);
-        try {
-          const out = await this.model.handle(region, api, input);
-          this.calls.push({ region, api, input });
-          return out;
-        } catch (e) {
-          this.calls.push({ region, api, input, error: (e as Error).name });
-          throw e;
-        }
-      });
+      this.stub
+        .on(Command as never)
+        .callsFake(async (input: Record<string, unknown>, getClient: () => CloudTrailClient) => {
+          const r = getClient().config.region as unknown;
+          const region = typeof r === 'function' ? String(await (r as () => Promise<string>)()) : String(r);
+          try {
+            const out = await this.model.handle(region, api, input);
+            this.calls.push({ region, api, input });
+            return out;
+          } catch (e) {
+            this.calls.push({ region, api, input, error: (e as Error).name });
+            throw e;
+          }
+        });
     }
     return this;
   }
@@ -144,18 +153,30 @@ export class FakeCloudTrail {
    */
   async checkDelivery(t: ProposedTrail): Promise<void> {
     const bucket = this.options.buckets[t.S3BucketName];
-    if (!bucket) throw new S3BucketDoesNotExistException({ message: `S3 bucket ${t.S3BucketName} does not exist.`, $metadata: {} });
+    if (!bucket)
+      throw new S3BucketDoesNotExistException({
+        message: `S3 bucket ${t.S3BucketName} does not exist.`,
+        $metadata: {},
+      });
     const owner = bucket.ownerAccountId ?? t.accountId;
     const bArn = bucketArn(t.partition, t.S3BucketName);
     const prefix = t.S3KeyPrefix ? `${t.S3KeyPrefix}/` : '';
     const context = { 'aws:SourceArn': t.TrailARN, 'aws:SourceAccount': t.accountId, 'aws:SecureTransport': 'true' };
-    const objectKeys = [`${prefix}AWSLogs/${t.accountId}/CloudTrail/${t.HomeRegion}/2026/01/01/${t.accountId}_CloudTrail_${t.HomeRegion}_20260101T0000Z_test.json.gz`];
+    const objectKeys = [
+      `${prefix}AWSLogs/${t.accountId}/CloudTrail/${t.HomeRegion}/2026/01/01/${t.accountId}_CloudTrail_${t.HomeRegion}_20260101T0000Z_test.json.gz`,
+    ];
     if (t.IsOrganizationTrail && this.options.organizationId) {
-      objectKeys.push(`${prefix}AWSLogs/${this.options.organizationId}/${t.accountId}/CloudTrail/${t.HomeRegion}/2026/01/01/${t.accountId}_CloudTrail_${t.HomeRegion}_20260101T0000Z_test.json.gz`);
+      objectKeys.push(
+        `${prefix}AWSLogs/${this.options.organizationId}/${t.accountId}/CloudTrail/${t.HomeRegion}/2026/01/01/${t.accountId}_CloudTrail_${t.HomeRegion}_20260101T0000Z_test.json.gz`,
+      );
     }
     const s3Requests: Array<[string, string, Record<string, string>]> = [
       ['s3:GetBucketAcl', bArn, context],
-      ...objectKeys.map((k): [string, string, Record<string, string>] => ['s3:PutObject', `${bArn}/${k}`, { ...context, 's3:x-amz-acl': 'bucket-owner-full-control' }]),
+      ...objectKeys.map((k): [string, string, Record<string, string>] => [
+        's3:PutObject',
+        `${bArn}/${k}`,
+        { ...context, 's3:x-amz-acl': 'bucket-owner-full-control' },
+      ]),
     ];
     for (const [action, resource, ctx] of s3Requests) {
       const decision = await evaluate(bucket.policy, action, resource, owner, ctx);
@@ -173,7 +194,14 @@ export class FakeCloudTrail {
     const kmsRequests: Array<[string, Record<string, string>]> = [
       ['kms:GenerateDataKey', { ...context, 'kms:EncryptionContext:aws:cloudtrail:arn': t.TrailARN }],
       ['kms:DescribeKey', context],
-      ...(key.bucketKey ? [['kms:Decrypt', { ...context, 'kms:EncryptionContext:aws:cloudtrail:arn': t.TrailARN }] as [string, Record<string, string>]] : []),
+      ...(key.bucketKey
+        ? [
+            ['kms:Decrypt', { ...context, 'kms:EncryptionContext:aws:cloudtrail:arn': t.TrailARN }] as [
+              string,
+              Record<string, string>,
+            ],
+          ]
+        : []),
     ];
     for (const [action, ctx] of kmsRequests) {
       const decision = await evaluate(key.policy, action, t.KmsKeyId, keyAccount, ctx, true);
@@ -193,21 +221,37 @@ export class FakeCloudTrail {
  * keys (it matches templated keys on `/` only, and this key's template separator is `:`).
  * @returns 'Allowed', 'ImplicitlyDenied' or 'ExplicitlyDenied'; a simulation error is thrown
  */
-export async function evaluate(policy: PolicyJson, action: string, resource: string, resourceAccount: string, context: Record<string, string>, unsafe = false): Promise<string> {
+export async function evaluate(
+  policy: PolicyJson,
+  action: string,
+  resource: string,
+  resourceAccount: string,
+  context: Record<string, string>,
+  unsafe = false,
+): Promise<string> {
   const simulation: Simulation = {
     identityPolicies: [],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: policy as unknown as Simulation['resourcePolicy'],
-    request: { principal: 'cloudtrail.amazonaws.com', action, resource: { resource, accountId: resourceAccount }, contextVariables: context },
+    request: {
+      principal: 'cloudtrail.amazonaws.com',
+      action,
+      resource: { resource, accountId: resourceAccount },
+      contextVariables: context,
+    },
   };
   if (unsafe) {
     // runUnsafeSimulation loads a raw resource policy without metadata and then reads its name; a ValidatedPolicy
     // (iam-policy's plain-data form: document, metadata, errors) carries the name.
     const validated = { __validated: true, policyDocument: policy, metadata: { name: 'ResourcePolicy' }, errors: [] };
-    return runUnsafeSimulation({ ...simulation, resourcePolicy: validated as unknown as Simulation['resourcePolicy'] }, {});
+    return runUnsafeSimulation(
+      { ...simulation, resourcePolicy: validated as unknown as Simulation['resourcePolicy'] },
+      {},
+    );
   }
   const r = await runSimulation(simulation, {});
-  if (r.resultType === 'error') throw new Error(`iam-simulate refused the simulation of ${action} on ${resource}: ${JSON.stringify(r.errors)}`);
+  if (r.resultType === 'error')
+    throw new Error(`iam-simulate refused the simulation of ${action} on ${resource}: ${JSON.stringify(r.errors)}`);
   return r.overallResult;
 }

@@ -13,6 +13,7 @@ export const TALLY_ENV = 'CLOUDTRAIL_GUARD_TERRAFORM_TALLY';
 const WELL_KNOWN = ['/opt/tf-plugins', '/usr/share/terraform/plugins', '/usr/local/share/terraform/plugins', `${process.env.HOME}/.terraform.d/plugins`];
 
 export default function globalSetup(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (!process.env[MIRROR_ENV]) {
     const found = WELL_KNOWN.find((d) => existsSync(d) && isProviderMirror(d));
     if (found) process.env[MIRROR_ENV] = found;

@@ -68,3 +68,22 @@ export function conditionValues(policy: { Statement: any[] }, key: string): stri
   }
   return out;
 }
+
+/** The resources of a type created by the construct with this id (their logical IDs start with `<construct>_`). */
+function inConstruct(json: Record<string, any>, type: string, construct: string): Array<[string, Record<string, any>]> {
+  return resources(json, type).filter(([id]) => id.startsWith(`${construct}_`));
+}
+
+/** The one resource of a type created by the construct with this id. */
+export function ofConstruct(json: Record<string, any>, type: string, construct: string): Record<string, any> {
+  const r = inConstruct(json, type, construct);
+  if (r.length !== 1) throw new Error(`expected exactly one ${type} in ${construct}, found ${r.length}`);
+  return r[0][1];
+}
+
+/** The logical address `type.id` of the one resource of a type in a construct. */
+export function addressIn(json: Record<string, any>, type: string, construct: string): string {
+  const r = inConstruct(json, type, construct);
+  if (r.length !== 1) throw new Error(`expected exactly one ${type} in ${construct}, found ${r.length}`);
+  return `${type}.${r[0][0]}`;
+}

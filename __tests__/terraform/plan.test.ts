@@ -7,13 +7,14 @@ import { example, resources, synthFile } from '../support/synth';
 
 // Expected resources to add per stack, counted by hand from the modules:
 // bucket 6 (bucket, public access block, versioning, SSE, ownership, policy) + key 2 (key, alias)
-// + role 2 (role, inline policy) + document 1 + rule 1 + remediation 1 + trail 1 = 14;
+// + role 2 (role, inline policy) + document 1 + rule 1 + remediation 1 + trail 1
+// + fast path 4 (EventBridge rule, target, role, inline policy) = 18;
 // recorder: create adds 4 (service-linked role, recorder, delivery channel, recorder status).
 const EXPECTED: Record<string, number> = {
-  'single-account.yaml/cloudtrail-guard-111111111111-us-east-1': 14,
-  'multi-account.yaml/cloudtrail-guard-111111111111-us-east-1': 14,
-  'multi-account.yaml/cloudtrail-guard-222222222222-eu-west-1': 18,
-  'multi-account.yaml/cloudtrail-guard-333333333333-ap-southeast-2': 14,
+  'single-account.yaml/cloudtrail-guard-111111111111-us-east-1': 18,
+  'multi-account.yaml/cloudtrail-guard-111111111111-us-east-1': 18,
+  'multi-account.yaml/cloudtrail-guard-222222222222-eu-west-1': 22,
+  'multi-account.yaml/cloudtrail-guard-333333333333-ap-southeast-2': 18,
 };
 
 const cases = ['single-account.yaml', 'multi-account.yaml'].flatMap((file) =>

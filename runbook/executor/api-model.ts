@@ -18,7 +18,10 @@ export interface ServiceBinding {
   /** The service namespace, as in `Service:` of a step (lower case, e.g. `cloudtrail`). */
   readonly namespace: string;
   /** The SDK client constructor. */
-  readonly Client: new (config: Record<string, unknown>) => { send(command: unknown): Promise<unknown>; destroy(): void };
+  readonly Client: new (config: Record<string, unknown>) => {
+    send(command: unknown): Promise<unknown>;
+    destroy(): void;
+  };
   /** Every export of the SDK package (commands, schemas). */
   readonly exports: Readonly<Record<string, unknown>>;
 }
@@ -33,7 +36,8 @@ export const SERVICES: Readonly<Record<string, ServiceBinding>> = {
 };
 
 /** Kind of a shape, as far as runbook checks need it. */
-export type ShapeKind = 'structure' | 'list' | 'map' | 'string' | 'boolean' | 'number' | 'timestamp' | 'blob' | 'document' | 'other';
+export type ShapeKind =
+  'structure' | 'list' | 'map' | 'string' | 'boolean' | 'number' | 'timestamp' | 'blob' | 'document' | 'other';
 
 /** A shape of the model, reduced to what runbook checks need. */
 export interface ShapeInfo {
@@ -173,17 +177,26 @@ export function checkValueAgainstShape(
         problems.push(...checkValueAgainstShape(v, m, `${path}.${k}`, isDeferred));
       }
       for (const r of shape.required ?? []) {
-        if (obj[r] === undefined) problems.push({ path: `${path}.${r}`, message: `required member ${r} of ${shape.name ?? 'the structure'} is missing` });
+        if (obj[r] === undefined)
+          problems.push({
+            path: `${path}.${r}`,
+            message: `required member ${r} of ${shape.name ?? 'the structure'} is missing`,
+          });
       }
       break;
     }
     case 'list':
       if (type !== 'list') expect(false, 'a list');
-      else (value as unknown[]).forEach((v, i) => problems.push(...checkValueAgainstShape(v, shape.element!(), `${path}[${i}]`, isDeferred)));
+      else
+        (value as unknown[]).forEach((v, i) =>
+          problems.push(...checkValueAgainstShape(v, shape.element!(), `${path}[${i}]`, isDeferred)),
+        );
       break;
     case 'map':
       if (type !== 'object') expect(false, 'a map');
-      else for (const [k, v] of Object.entries(value as object)) problems.push(...checkValueAgainstShape(v, shape.element!(), `${path}.${k}`, isDeferred));
+      else
+        for (const [k, v] of Object.entries(value as object))
+          problems.push(...checkValueAgainstShape(v, shape.element!(), `${path}.${k}`, isDeferred));
       break;
     case 'string':
       expect(type === 'string', 'a string');
@@ -216,13 +229,17 @@ export function shapeAtSelector(shape: ShapeInfo, selector: string): { shape?: S
   let at = '$';
   for (const t of tokens) {
     if (t === '[*]' || /^\[\d+\]$/.test(t) || t === '.*') {
-      if (cur.kind !== 'list' && cur.kind !== 'map') return { problem: `${at} is a ${cur.kind}, not a list: ${t} cannot apply` };
+      if (cur.kind !== 'list' && cur.kind !== 'map')
+        return { problem: `${at} is a ${cur.kind}, not a list: ${t} cannot apply` };
       cur = cur.element!();
     } else if (t.startsWith('.') || t.startsWith("['")) {
       const name = t.startsWith('.') ? t.slice(1) : t.slice(2, -2);
       if (cur.kind !== 'structure') return { problem: `${at} is a ${cur.kind}, it has no member ${name}` };
       const m = cur.members!().get(name);
-      if (!m) return { problem: `${at}${cur.name ? ` (${cur.name})` : ''} has no member ${JSON.stringify(name)}; members: ${[...cur.members!().keys()].join(', ')}` };
+      if (!m)
+        return {
+          problem: `${at}${cur.name ? ` (${cur.name})` : ''} has no member ${JSON.stringify(name)}; members: ${[...cur.members!().keys()].join(', ')}`,
+        };
       cur = m;
     } else {
       return { problem: `unsupported selector syntax ${JSON.stringify(t)} in ${selector}` };

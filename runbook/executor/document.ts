@@ -11,7 +11,14 @@ import { parse } from 'yaml';
 export type ParameterType = 'String' | 'StringList' | 'Boolean' | 'Integer' | 'MapList' | 'StringMap';
 
 /** All parameter types, in the service's own spelling. */
-export const PARAMETER_TYPES: readonly ParameterType[] = ['String', 'StringList', 'Boolean', 'Integer', 'MapList', 'StringMap'];
+export const PARAMETER_TYPES: readonly ParameterType[] = [
+  'String',
+  'StringList',
+  'Boolean',
+  'Integer',
+  'MapList',
+  'StringMap',
+];
 
 /** One entry of `parameters:`. */
 export interface ParameterDefinition {
@@ -80,7 +87,8 @@ export function parseRunbook(text: string): AutomationDocument {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('a runbook is a YAML mapping');
   const d = doc as Partial<AutomationDocument>;
   if (typeof d.schemaVersion !== 'string') throw new Error('a runbook has schemaVersion (a string such as "0.3")');
-  if (!Array.isArray(d.mainSteps) || d.mainSteps.length === 0) throw new Error('a runbook has at least one step in mainSteps');
+  if (!Array.isArray(d.mainSteps) || d.mainSteps.length === 0)
+    throw new Error('a runbook has at least one step in mainSteps');
   return d as AutomationDocument;
 }
 

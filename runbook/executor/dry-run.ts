@@ -12,10 +12,19 @@ import { isReadApi } from './executor';
 import { CloudTrailModel, DEFAULT_EVENT_SELECTORS, type TrailState } from './trail-model';
 
 /** Named starting states for a dry run. */
-export const ASSUMED_STATES = ['absent', 'stopped', 'compliant', 'wrong-bucket', 'no-kms-key', 'validation-off', 'single-region'] as const;
+export const ASSUMED_STATES = [
+  'absent',
+  'stopped',
+  'compliant',
+  'wrong-bucket',
+  'no-kms-key',
+  'validation-off',
+  'single-region',
+] as const;
 export type AssumedState = (typeof ASSUMED_STATES)[number];
 
-const one = (v: RawParameterValue | undefined): string | undefined => (v === undefined ? undefined : typeof v === 'string' ? v : v[0]);
+const one = (v: RawParameterValue | undefined): string | undefined =>
+  v === undefined ? undefined : typeof v === 'string' ? v : v[0];
 
 /**
  * Builds the trail of an assumed state from the execution's parameters: `compliant` is the trail the parameters

@@ -150,7 +150,8 @@ export interface RunAutomationOptions {
 
 class StepFailure extends Error {}
 
-const partitionOfRegion = (region: string): string => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
+const partitionOfRegion = (region: string): string =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** The comparison operators of aws:branch. */
@@ -180,7 +181,8 @@ function toNum(v: unknown, what: string): number {
   return n;
 }
 
-const asText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+const asText = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 
 /**
  * Evaluates one aws:branch condition (`Variable` + operator, or `And` / `Or` / `Not`).
@@ -190,13 +192,18 @@ export function evaluateCondition(cond: Record<string, unknown>, lookup: Lookup)
   if ('And' in cond) return (cond.And as Record<string, unknown>[]).every((c) => evaluateCondition(c, lookup));
   if ('Or' in cond) return (cond.Or as Record<string, unknown>[]).some((c) => evaluateCondition(c, lookup));
   if ('Not' in cond) {
-    const inner = Array.isArray(cond.Not) ? (cond.Not as Record<string, unknown>[]) : [cond.Not as Record<string, unknown>];
+    const inner = Array.isArray(cond.Not)
+      ? (cond.Not as Record<string, unknown>[])
+      : [cond.Not as Record<string, unknown>];
     if (inner.length !== 1) throw new StepFailure('Not takes exactly one condition');
     return !evaluateCondition(inner[0], lookup);
   }
   if (!('Variable' in cond)) throw new StepFailure(`a condition has Variable, And, Or or Not: ${JSON.stringify(cond)}`);
   const ops = BRANCH_OPERATORS.filter((o) => o in cond);
-  if (ops.length !== 1) throw new StepFailure(`a condition has exactly one operator of ${BRANCH_OPERATORS.join(', ')}: ${JSON.stringify(cond)}`);
+  if (ops.length !== 1)
+    throw new StepFailure(
+      `a condition has exactly one operator of ${BRANCH_OPERATORS.join(', ')}: ${JSON.stringify(cond)}`,
+    );
   const op = ops[0];
   const variable = interpolate(cond.Variable, lookup);
   const expected = interpolate(cond[op], lookup);
@@ -210,7 +217,9 @@ export function evaluateCondition(cond: Record<string, unknown>, lookup: Lookup)
     case 'EndsWith':
       return asText(variable).endsWith(asText(expected));
     case 'Contains':
-      return Array.isArray(variable) ? variable.map(asText).includes(asText(expected)) : asText(variable).includes(asText(expected));
+      return Array.isArray(variable)
+        ? variable.map(asText).includes(asText(expected))
+        : asText(variable).includes(asText(expected));
     case 'BooleanEquals':
       return toBool(variable, 'Variable') === toBool(expected, 'BooleanEquals');
     case 'NumericEquals':
@@ -273,7 +282,8 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
   const indexOf = new Map(doc.mainSteps.map((s, i) => [s.name, i]));
   const stepIndex = (name: string, from: string): number => {
     const i = indexOf.get(name);
-    if (i === undefined) throw new Error(`step ${from} refers to step ${JSON.stringify(name)}, which the runbook does not have`);
+    if (i === undefined)
+      throw new Error(`step ${from} refers to step ${JSON.stringify(name)}, which the runbook does not have`);
     return i;
   };
 
@@ -283,9 +293,15 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
     const api = String(inputs.Api);
     const input = Object.fromEntries(Object.entries(inputs).filter(([k]) => !API_META_INPUTS.has(k)));
     const op = findOperation(service, api);
-    if (!op) throw new StepFailure(`the AWS API model has no operation ${service}:${api} (Service is the namespace, e.g. cloudtrail; Api the operation name, e.g. GetTrail)`);
+    if (!op)
+      throw new StepFailure(
+        `the AWS API model has no operation ${service}:${api} (Service is the namespace, e.g. cloudtrail; Api the operation name, e.g. GetTrail)`,
+      );
     const problems = checkValueAgainstShape(input, op.input);
-    if (problems.length) throw new StepFailure(`parameter validation failed for ${service}:${api}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    if (problems.length)
+      throw new StepFailure(
+        `parameter validation failed for ${service}:${api}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      );
     const kind = isReadApi(api) ? 'read' : 'write';
     try {
       const out = await caller.call(service, api, input);
@@ -296,14 +312,26 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
       return plainResponse(out ?? {});
     } catch (e) {
       const err = e as Error;
-      const rec: ApiCallRecord = { step: step.name, service, api, input, kind, error: err.name, errorMessage: err.message };
+      const rec: ApiCallRecord = {
+        step: step.name,
+        service,
+        api,
+        input,
+        kind,
+        error: err.name,
+        errorMessage: err.message,
+      };
       calls.push(rec);
       options.onEvent?.({ type: 'call', call: rec });
       throw new StepFailure(`${service}:${api} failed: ${err.name}: ${err.message}`);
     }
   };
 
-  const assertProperty = (step: StepDefinition, response: unknown, inputs: Record<string, unknown>): { ok: boolean; got: unknown[]; desired: string[] } => {
+  const assertProperty = (
+    step: StepDefinition,
+    response: unknown,
+    inputs: Record<string, unknown>,
+  ): { ok: boolean; got: unknown[]; desired: string[] } => {
     const selector = String(step.inputs.PropertySelector);
     const desired = (inputs.DesiredValues as unknown[]).map(asText);
     const sel = selectOutput(response, selector, 'StringList');
@@ -344,7 +372,9 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
           const r = assertProperty(step, response, inputs);
           if (r.ok) return undefined;
           if (Date.now() - started >= timeoutMs) {
-            throw new StepFailure(`timed out waiting for ${String(step.inputs.PropertySelector)} to be one of ${JSON.stringify(r.desired)} (last: ${JSON.stringify(r.got)})`);
+            throw new StepFailure(
+              `timed out waiting for ${String(step.inputs.PropertySelector)} to be one of ${JSON.stringify(r.desired)} (last: ${JSON.stringify(r.got)})`,
+            );
           }
           await new Promise((res) => setTimeout(res, options.pollIntervalMs ?? 5000));
         }
@@ -359,7 +389,9 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
         throw new StepFailure('no choice matched and the branch has no Default');
       }
       default:
-        throw new StepFailure(`action ${step.action} is not supported by this executor (supported: aws:executeAwsApi, aws:branch, aws:assertAwsResourceProperty, aws:waitForAwsResourceProperty)`);
+        throw new StepFailure(
+          `action ${step.action} is not supported by this executor (supported: aws:executeAwsApi, aws:branch, aws:assertAwsResourceProperty, aws:waitForAwsResourceProperty)`,
+        );
     }
   };
 
@@ -419,7 +451,9 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
       } else if (onFailure.startsWith('step:')) {
         idx = stepIndex(onFailure.slice('step:'.length), step.name);
       } else {
-        throw new Error(`step ${step.name}: onFailure ${JSON.stringify(onFailure)} is not Abort, Continue or step:<name>`);
+        throw new Error(
+          `step ${step.name}: onFailure ${JSON.stringify(onFailure)} is not Abort, Continue or step:<name>`,
+        );
       }
     }
   } finally {
@@ -431,5 +465,15 @@ export async function runAutomation(doc: AutomationDocument, options: RunAutomat
     const v = lookup(ref);
     if (v !== undefined) docOutputs[ref] = v;
   }
-  return { executionId, status, failureMessage, steps, calls, outputs: docOutputs, changes, assumeRole, parameters: params };
+  return {
+    executionId,
+    status,
+    failureMessage,
+    steps,
+    calls,
+    outputs: docOutputs,
+    changes,
+    assumeRole,
+    parameters: params,
+  };
 }

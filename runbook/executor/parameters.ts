@@ -10,14 +10,23 @@ import type { AutomationDocument, ParameterDefinition, ParameterType } from './d
 export type RawParameterValue = string | readonly string[];
 
 /** A converted value: string, string list, boolean, integer, map or list of maps. */
-export type TypedValue = string | readonly string[] | boolean | number | Readonly<Record<string, unknown>> | ReadonlyArray<Record<string, unknown>>;
+export type TypedValue =
+  | string
+  | readonly string[]
+  | boolean
+  | number
+  | Readonly<Record<string, unknown>>
+  | ReadonlyArray<Record<string, unknown>>;
 
 /** Thrown when parameters are refused; the service refuses to start the execution (ValidationException). */
 export class ParameterValidationError extends Error {
   /** One line per refused parameter. */
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`the automation cannot start: ${problems.length} invalid parameter${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  - ${p}`).join('\n'));
+    super(
+      `the automation cannot start: ${problems.length} invalid parameter${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
     this.name = 'ParameterValidationError';
     this.problems = problems;
   }
@@ -49,7 +58,8 @@ export function convertParameter(type: ParameterType, raw: RawParameterValue): {
     }
     case 'Integer': {
       const s = one();
-      if (s === undefined || !/^[+-]?\d+$/.test(s) || !Number.isSafeInteger(Number(s))) return { error: `an Integer is one whole number, got ${JSON.stringify(list)}` };
+      if (s === undefined || !/^[+-]?\d+$/.test(s) || !Number.isSafeInteger(Number(s)))
+        return { error: `an Integer is one whole number, got ${JSON.stringify(list)}` };
       return { value: Number(s) };
     }
     case 'StringMap':
@@ -61,9 +71,13 @@ export function convertParameter(type: ParameterType, raw: RawParameterValue): {
           type === 'StringMap'
             ? v !== null && typeof v === 'object' && !Array.isArray(v)
             : Array.isArray(v) && v.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e));
-        return ok ? { value: v as TypedValue } : { error: `a ${type} is one JSON ${type === 'StringMap' ? 'object' : 'array of objects'}` };
+        return ok
+          ? { value: v as TypedValue }
+          : { error: `a ${type} is one JSON ${type === 'StringMap' ? 'object' : 'array of objects'}` };
       } catch {
-        return { error: `a ${type} is one JSON ${type === 'StringMap' ? 'object' : 'array of objects'}, got ${JSON.stringify(s)}` };
+        return {
+          error: `a ${type} is one JSON ${type === 'StringMap' ? 'object' : 'array of objects'}, got ${JSON.stringify(s)}`,
+        };
       }
     }
     default:
@@ -84,12 +98,19 @@ function sameValue(a: unknown, b: unknown): boolean {
  */
 export function checkParameterValue(name: string, def: ParameterDefinition, value: TypedValue): string[] {
   const problems: string[] = [];
-  const strings = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((e) => typeof e === 'string') ? (value as string[]) : [];
+  const strings =
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value) && value.every((e) => typeof e === 'string')
+        ? (value as string[])
+        : [];
   if (def.allowedValues) {
     const elems = def.type === 'StringList' ? (value as readonly string[]) : [value];
     for (const e of elems) {
       if (!def.allowedValues.some((a) => sameValue(a, e))) {
-        problems.push(`${name}: ${JSON.stringify(e)} is not one of the allowedValues ${JSON.stringify(def.allowedValues)}`);
+        problems.push(
+          `${name}: ${JSON.stringify(e)} is not one of the allowedValues ${JSON.stringify(def.allowedValues)}`,
+        );
       }
     }
   }
@@ -98,17 +119,26 @@ export function checkParameterValue(name: string, def: ParameterDefinition, valu
     try {
       re = new RegExp(def.allowedPattern);
     } catch (e) {
-      return [...problems, `${name}: allowedPattern ${JSON.stringify(def.allowedPattern)} is not a regular expression (${(e as Error).message})`];
+      return [
+        ...problems,
+        `${name}: allowedPattern ${JSON.stringify(def.allowedPattern)} is not a regular expression (${(e as Error).message})`,
+      ];
     }
-    for (const s of strings) if (!re.test(s)) problems.push(`${name}: ${JSON.stringify(s)} does not match the allowedPattern ${def.allowedPattern}`);
+    for (const s of strings)
+      if (!re.test(s))
+        problems.push(`${name}: ${JSON.stringify(s)} does not match the allowedPattern ${def.allowedPattern}`);
   }
   if (Array.isArray(value)) {
-    if (def.minItems !== undefined && value.length < def.minItems) problems.push(`${name}: at least ${def.minItems} items`);
-    if (def.maxItems !== undefined && value.length > def.maxItems) problems.push(`${name}: at most ${def.maxItems} items`);
+    if (def.minItems !== undefined && value.length < def.minItems)
+      problems.push(`${name}: at least ${def.minItems} items`);
+    if (def.maxItems !== undefined && value.length > def.maxItems)
+      problems.push(`${name}: at most ${def.maxItems} items`);
   }
   for (const s of strings) {
-    if (def.minChars !== undefined && s.length < def.minChars) problems.push(`${name}: at least ${def.minChars} characters`);
-    if (def.maxChars !== undefined && s.length > def.maxChars) problems.push(`${name}: at most ${def.maxChars} characters`);
+    if (def.minChars !== undefined && s.length < def.minChars)
+      problems.push(`${name}: at least ${def.minChars} characters`);
+    if (def.maxChars !== undefined && s.length > def.maxChars)
+      problems.push(`${name}: at most ${def.maxChars} characters`);
   }
   return problems;
 }
@@ -119,12 +149,16 @@ export function checkParameterValue(name: string, def: ParameterDefinition, valu
  * @returns parameter name → typed value
  * @throws ParameterValidationError listing every refused parameter
  */
-export function resolveParameters(doc: AutomationDocument, given: Readonly<Record<string, RawParameterValue>>): Record<string, TypedValue> {
+export function resolveParameters(
+  doc: AutomationDocument,
+  given: Readonly<Record<string, RawParameterValue>>,
+): Record<string, TypedValue> {
   const defs = doc.parameters ?? {};
   const problems: string[] = [];
   const out: Record<string, TypedValue> = {};
   for (const name of Object.keys(given)) {
-    if (!Object.prototype.hasOwnProperty.call(defs, name)) problems.push(`${name}: the runbook has no such parameter (parameters: ${Object.keys(defs).join(', ')})`);
+    if (!Object.prototype.hasOwnProperty.call(defs, name))
+      problems.push(`${name}: the runbook has no such parameter (parameters: ${Object.keys(defs).join(', ')})`);
   }
   for (const [name, def] of Object.entries(defs)) {
     let value: TypedValue;

@@ -17,7 +17,7 @@ import { checkValueAgainstShape, findOperation, shapeAtSelector, type ShapeInfo 
 import { PARAMETER_TYPES, type AutomationDocument, type ParameterType } from './document';
 import { BRANCH_OPERATORS } from './executor';
 import { checkParameterValue, type TypedValue } from './parameters';
-import { REFERENCE, referencesIn } from './values';
+import { referencesIn } from './values';
 
 /** One finding. `where` is a path into the document, e.g. `mainSteps[3](UpdateTrail).inputs.S3BucketName`. */
 export interface DocumentProblem {
@@ -33,7 +33,11 @@ export const SSM_SCHEMA_PATH = require.resolve('aws-ssm-document-language-servic
  * Schema errors that are allowed because the shipped schema is older than the service. Keyed by ajv instancePath
  * regex; each entry says why. Empty: the runbook uses no action or property the schema lacks.
  */
-export const SCHEMA_GAPS_ALLOWED: ReadonlyArray<{ readonly instancePath: RegExp; readonly keyword: string; readonly why: string }> = [];
+export const SCHEMA_GAPS_ALLOWED: ReadonlyArray<{
+  readonly instancePath: RegExp;
+  readonly keyword: string;
+  readonly why: string;
+}> = [];
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
@@ -51,7 +55,11 @@ export function validateAgainstSsmSchema(doc: unknown): DocumentProblem[] {
   if (validator(doc)) return [];
   return (validator.errors ?? [])
     .filter((e) => !SCHEMA_GAPS_ALLOWED.some((g) => g.keyword === e.keyword && g.instancePath.test(e.instancePath)))
-    .map((e) => ({ check: 'schema' as const, where: e.instancePath || '/', message: `${e.keyword}: ${e.message ?? ''} ${JSON.stringify(e.params)}` }));
+    .map((e) => ({
+      check: 'schema' as const,
+      where: e.instancePath || '/',
+      message: `${e.keyword}: ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    }));
 }
 
 const API_ACTIONS = new Set(['aws:executeAwsApi', 'aws:assertAwsResourceProperty', 'aws:waitForAwsResourceProperty']);
@@ -77,17 +85,24 @@ export function checkApiSteps(doc: AutomationDocument): DocumentProblem[] {
   doc.mainSteps.forEach((step, i) => {
     if (!API_ACTIONS.has(step.action)) return;
     const where = `mainSteps[${i}](${step.name})`;
-    const push = (w: string, message: string): void => void problems.push({ check: 'api-model', where: `${where}${w}`, message });
+    const push = (w: string, message: string): void =>
+      void problems.push({ check: 'api-model', where: `${where}${w}`, message });
     const { Service, Api } = step.inputs as { Service?: unknown; Api?: unknown };
-    if (typeof Service !== 'string' || typeof Api !== 'string') return push('.inputs', 'Service and Api are literal strings');
+    if (typeof Service !== 'string' || typeof Api !== 'string')
+      return push('.inputs', 'Service and Api are literal strings');
     const op = findOperation(Service, Api);
     if (!op) {
-      return push('.inputs.Api', `${Service}:${Api} is not an operation of the AWS API model (Service is the SDK namespace such as cloudtrail; Api the operation name in PascalCase such as StartLogging)`);
+      return push(
+        '.inputs.Api',
+        `${Service}:${Api} is not an operation of the AWS API model (Service is the SDK namespace such as cloudtrail; Api the operation name in PascalCase such as StartLogging)`,
+      );
     }
     const input = Object.fromEntries(Object.entries(step.inputs).filter(([k]) => !META.has(k)));
-    for (const p of checkValueAgainstShape(input, op.input, '$', isReference)) push(`.inputs${p.path.slice(1)}`, p.message);
+    for (const p of checkValueAgainstShape(input, op.input, '$', isReference))
+      push(`.inputs${p.path.slice(1)}`, p.message);
     for (const [k, o] of (step.outputs ?? []).entries()) {
-      if (!o.Name || !/^[A-Za-z0-9_]+$/.test(o.Name)) push(`.outputs[${k}].Name`, `output name ${JSON.stringify(o.Name)} is letters, digits and _`);
+      if (!o.Name || !/^[A-Za-z0-9_]+$/.test(o.Name))
+        push(`.outputs[${k}].Name`, `output name ${JSON.stringify(o.Name)} is letters, digits and _`);
       const type = o.Type ?? 'String';
       if (!PARAMETER_TYPES.includes(type)) {
         push(`.outputs[${k}].Type`, `${String(type)} is not one of ${PARAMETER_TYPES.join(', ')}`);
@@ -95,7 +110,8 @@ export function checkApiSteps(doc: AutomationDocument): DocumentProblem[] {
       }
       const s = shapeAtSelector(op.output, o.Selector);
       if (s.problem) push(`.outputs[${k}].Selector`, s.problem);
-      else if (!TYPE_FITS[type].includes(s.shape!.kind)) push(`.outputs[${k}].Type`, `${type} cannot hold ${o.Selector}, a ${s.shape!.kind}`);
+      else if (!TYPE_FITS[type].includes(s.shape!.kind))
+        push(`.outputs[${k}].Type`, `${type} cannot hold ${o.Selector}, a ${s.shape!.kind}`);
     }
     if (step.action !== 'aws:executeAwsApi') {
       const sel = step.inputs.PropertySelector;
@@ -104,7 +120,8 @@ export function checkApiSteps(doc: AutomationDocument): DocumentProblem[] {
         const s = shapeAtSelector(op.output, sel);
         if (s.problem) push('.inputs.PropertySelector', s.problem);
       }
-      if (!Array.isArray(step.inputs.DesiredValues) || step.inputs.DesiredValues.length === 0) push('.inputs.DesiredValues', 'a non-empty list');
+      if (!Array.isArray(step.inputs.DesiredValues) || step.inputs.DesiredValues.length === 0)
+        push('.inputs.DesiredValues', 'a non-empty list');
     }
   });
   return problems;
@@ -114,7 +131,8 @@ function conditionProblems(cond: Record<string, unknown>, where: string, out: Do
   const push = (message: string): void => void out.push({ check: 'structure', where, message });
   for (const k of ['And', 'Or'] as const) {
     if (k in cond) {
-      if (!Array.isArray(cond[k]) || (cond[k] as unknown[]).length < 2) push(`${k} takes a list of at least two conditions`);
+      if (!Array.isArray(cond[k]) || (cond[k] as unknown[]).length < 2)
+        push(`${k} takes a list of at least two conditions`);
       else (cond[k] as Record<string, unknown>[]).forEach((c, i) => conditionProblems(c, `${where}.${k}[${i}]`, out));
       return;
     }
@@ -143,7 +161,11 @@ export function checkStructure(doc: AutomationDocument): DocumentProblem[] {
   const params = doc.parameters ?? {};
   names.forEach((n, i) => {
     if (names.indexOf(n) !== i) push(`mainSteps[${i}]`, `step name ${n} appears twice`);
-    if (!/^[A-Za-z0-9_]+$/.test(n)) push(`mainSteps[${i}]`, `step name ${JSON.stringify(n)} is letters, digits and _ (onFailure: step:<name> matches \\w+)`);
+    if (!/^[A-Za-z0-9_]+$/.test(n))
+      push(
+        `mainSteps[${i}]`,
+        `step name ${JSON.stringify(n)} is letters, digits and _ (onFailure: step:<name> matches \\w+)`,
+      );
   });
   const outputsOf = new Map(doc.mainSteps.map((s) => [s.name, new Set((s.outputs ?? []).map((o) => o.Name))]));
   const target = (where: string, name: unknown): void => {
@@ -151,7 +173,18 @@ export function checkStructure(doc: AutomationDocument): DocumentProblem[] {
   };
   const checkRef = (where: string, ref: string): void => {
     if (ref.startsWith('global:') || ref.startsWith('automation:')) {
-      if (!['global:ACCOUNT_ID', 'global:REGION', 'global:AWS_PARTITION', 'global:AWS_URL_SUFFIX', 'global:DATE', 'global:DATE_TIME', 'automation:EXECUTION_ID'].includes(ref)) push(where, `unknown variable ${ref}`);
+      if (
+        ![
+          'global:ACCOUNT_ID',
+          'global:REGION',
+          'global:AWS_PARTITION',
+          'global:AWS_URL_SUFFIX',
+          'global:DATE',
+          'global:DATE_TIME',
+          'automation:EXECUTION_ID',
+        ].includes(ref)
+      )
+        push(where, `unknown variable ${ref}`);
       return;
     }
     const dot = ref.indexOf('.');
@@ -169,37 +202,43 @@ export function checkStructure(doc: AutomationDocument): DocumentProblem[] {
   }
   for (const [name, def] of Object.entries(params)) {
     if (!def.description) push(`parameters.${name}`, 'has no description');
-    if (def.allowedPattern === undefined && def.allowedValues === undefined) push(`parameters.${name}`, 'has neither allowedPattern nor allowedValues');
-    if (def.default !== undefined) for (const p of checkParameterValue(name, def, def.default as TypedValue)) push(`parameters.${name}.default`, p);
+    if (def.allowedPattern === undefined && def.allowedValues === undefined)
+      push(`parameters.${name}`, 'has neither allowedPattern nor allowedValues');
+    if (def.default !== undefined)
+      for (const p of checkParameterValue(name, def, def.default as TypedValue)) push(`parameters.${name}.default`, p);
   }
   doc.mainSteps.forEach((s, i) => {
     const where = `mainSteps[${i}](${s.name})`;
     if (s.nextStep !== undefined) target(`${where}.nextStep`, s.nextStep);
     if (s.onFailure?.startsWith('step:')) target(`${where}.onFailure`, s.onFailure.slice(5));
-    else if (s.onFailure !== undefined && s.onFailure !== 'Abort' && s.onFailure !== 'Continue') push(`${where}.onFailure`, `${s.onFailure} is not Abort, Continue or step:<name>`);
+    else if (s.onFailure !== undefined && s.onFailure !== 'Abort' && s.onFailure !== 'Continue')
+      push(`${where}.onFailure`, `${s.onFailure} is not Abort, Continue or step:<name>`);
     for (const r of referencesIn(s.inputs)) checkRef(`${where}.inputs`, r);
     if (s.action === 'aws:branch') {
       const choices = s.inputs.Choices as Array<Record<string, unknown>> | undefined;
-      if (!Array.isArray(choices) || choices.length === 0) push(`${where}.inputs.Choices`, 'a branch has at least one choice');
+      if (!Array.isArray(choices) || choices.length === 0)
+        push(`${where}.inputs.Choices`, 'a branch has at least one choice');
       (choices ?? []).forEach((c, k) => {
         const { NextStep, ...cond } = c;
         target(`${where}.inputs.Choices[${k}].NextStep`, NextStep);
         conditionProblems(cond, `${where}.inputs.Choices[${k}]`, problems);
       });
       if (s.inputs.Default !== undefined) target(`${where}.inputs.Default`, s.inputs.Default);
-      if (s.nextStep !== undefined) push(`${where}.nextStep`, 'a branch chooses its next step; nextStep is not allowed');
+      if (s.nextStep !== undefined)
+        push(`${where}.nextStep`, 'a branch chooses its next step; nextStep is not allowed');
     }
     for (const v of Object.values(s.inputs)) {
-      if (typeof v === 'string' && /\{\{(?!\s*[A-Za-z0-9_.:-]+\s*\}\})/.test(v)) push(`${where}.inputs`, `malformed reference in ${JSON.stringify(v)}`);
+      if (typeof v === 'string' && /\{\{(?!\s*[A-Za-z0-9_.:-]+\s*\}\})/.test(v))
+        push(`${where}.inputs`, `malformed reference in ${JSON.stringify(v)}`);
     }
   });
-  void REFERENCE;
   return problems;
 }
 
 /**
  * All static checks: schema, API model, structure.
- * @param raw the parsed document as written (for the JSON Schema); `doc` is the same document, typed
+ * @param doc the parsed document (as `loadRunbook` returns it; the JSON Schema sees it as written)
+ * @returns every problem found; empty when the document passes
  */
 export function checkDocument(doc: AutomationDocument): DocumentProblem[] {
   return [...validateAgainstSsmSchema(doc), ...checkApiSteps(doc), ...checkStructure(doc)];

@@ -114,7 +114,9 @@ export class CloudTrailModel {
     const arn = /^arn:[^:]+:cloudtrail:([^:]+):(\d{12}):trail\/(.+)$/.exec(nameOrArn);
     if (arn) {
       const t = this.trails.get(`${arn[1]}/${arn[3]}`);
-      return t && arn[2] === this.options.accountId && (t.HomeRegion === region || t.IsMultiRegionTrail) ? t : undefined;
+      return t && arn[2] === this.options.accountId && (t.HomeRegion === region || t.IsMultiRegionTrail)
+        ? t
+        : undefined;
     }
     const own = this.trails.get(`${region}/${nameOrArn}`);
     if (own) return own;
@@ -143,7 +145,12 @@ export class CloudTrailModel {
       Name: t.Name,
       S3BucketName: t.S3BucketName,
       ...(t.S3KeyPrefix ? { S3KeyPrefix: t.S3KeyPrefix } : {}),
-      ...(t.SnsTopicName ? { SnsTopicName: t.SnsTopicName, SnsTopicARN: `arn:${this.partition}:sns:${t.HomeRegion}:${this.options.accountId}:${t.SnsTopicName}` } : {}),
+      ...(t.SnsTopicName
+        ? {
+            SnsTopicName: t.SnsTopicName,
+            SnsTopicARN: `arn:${this.partition}:sns:${t.HomeRegion}:${this.options.accountId}:${t.SnsTopicName}`,
+          }
+        : {}),
       IncludeGlobalServiceEvents: t.IncludeGlobalServiceEvents,
       IsMultiRegionTrail: t.IsMultiRegionTrail,
       HomeRegion: t.HomeRegion,
@@ -168,7 +175,8 @@ export class CloudTrailModel {
     const bool = (k: string, cur: boolean): boolean => (typeof input[k] === 'boolean' ? (input[k] as boolean) : cur);
     const next: TrailState = {
       ...base,
-      S3BucketName: typeof input.S3BucketName === 'string' && input.S3BucketName !== '' ? input.S3BucketName : base.S3BucketName,
+      S3BucketName:
+        typeof input.S3BucketName === 'string' && input.S3BucketName !== '' ? input.S3BucketName : base.S3BucketName,
       S3KeyPrefix: str('S3KeyPrefix', base.S3KeyPrefix),
       KmsKeyId: str('KmsKeyId', base.KmsKeyId),
       SnsTopicName: str('SnsTopicName', base.SnsTopicName),
@@ -180,10 +188,16 @@ export class CloudTrailModel {
       IsOrganizationTrail: bool('IsOrganizationTrail', base.IsOrganizationTrail),
     };
     if (next.IsMultiRegionTrail && !next.IncludeGlobalServiceEvents) {
-      throw new InvalidParameterCombinationException({ message: 'Multi-Region trail must include global service events.', $metadata: {} });
+      throw new InvalidParameterCombinationException({
+        message: 'Multi-Region trail must include global service events.',
+        $metadata: {},
+      });
     }
     if (!!next.CloudWatchLogsLogGroupArn !== !!next.CloudWatchLogsRoleArn) {
-      throw new InvalidParameterCombinationException({ message: 'CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn are set together.', $metadata: {} });
+      throw new InvalidParameterCombinationException({
+        message: 'CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn are set together.',
+        $metadata: {},
+      });
     }
     if (next.KmsKeyId) {
       const k = /^arn:[^:]+:kms:([^:]+):(\d{12}):key\/.+$/.exec(next.KmsKeyId);
@@ -196,7 +210,8 @@ export class CloudTrailModel {
     }
     if (next.IsOrganizationTrail && !this.options.organizationId) {
       throw new OperationNotPermittedException({
-        message: 'Only the management account (or a delegated administrator) of an organization can create an organization trail.',
+        message:
+          'Only the management account (or a delegated administrator) of an organization can create an organization trail.',
         $metadata: {},
       });
     }
@@ -204,7 +219,12 @@ export class CloudTrailModel {
   }
 
   private async checked(t: TrailState): Promise<void> {
-    await this.options.checkDelivery?.({ ...t, TrailARN: this.arnOf(t), accountId: this.options.accountId, partition: this.partition });
+    await this.options.checkDelivery?.({
+      ...t,
+      TrailARN: this.arnOf(t),
+      accountId: this.options.accountId,
+      partition: this.partition,
+    });
   }
 
   /**
@@ -234,7 +254,9 @@ export class CloudTrailModel {
         const names = (input.trailNameList as string[] | undefined) ?? [];
         const shadows = input.includeShadowTrails !== false;
         const visible = this.list().filter((t) => t.HomeRegion === region || (shadows && t.IsMultiRegionTrail));
-        const picked = names.length ? visible.filter((t) => names.includes(t.Name) || names.includes(this.arnOf(t))) : visible;
+        const picked = names.length
+          ? visible.filter((t) => names.includes(t.Name) || names.includes(this.arnOf(t)))
+          : visible;
         return { trailList: picked.map((t) => this.describe(t)), ...meta };
       }
       case 'GetTrailStatus': {
@@ -248,10 +270,16 @@ export class CloudTrailModel {
       case 'CreateTrail': {
         const name = String(input.Name ?? '');
         if (!TRAIL_NAME.test(name) || /[._-]{2}/.test(name)) {
-          throw new InvalidTrailNameException({ message: `Trail name ${JSON.stringify(name)} is not valid.`, $metadata: {} });
+          throw new InvalidTrailNameException({
+            message: `Trail name ${JSON.stringify(name)} is not valid.`,
+            $metadata: {},
+          });
         }
         if (this.find(region, name)) {
-          throw new TrailAlreadyExistsException({ message: `Trail ${name} already exists for customer: ${this.options.accountId}`, $metadata: {} });
+          throw new TrailAlreadyExistsException({
+            message: `Trail ${name} already exists for customer: ${this.options.accountId}`,
+            $metadata: {},
+          });
         }
         const base: TrailState = {
           Name: name,
@@ -296,7 +324,10 @@ export class CloudTrailModel {
         }));
         const all = norm.flatMap((s) => s.DataResources);
         if (all.some((d) => !/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(String(d.Type)) || d.Values.length === 0)) {
-          throw new InvalidEventSelectorsException({ message: 'Each data resource has a Type (AWS::S3::Object, ...) and at least one value.', $metadata: {} });
+          throw new InvalidEventSelectorsException({
+            message: 'Each data resource has a Type (AWS::S3::Object, ...) and at least one value.',
+            $metadata: {},
+          });
         }
         this.put({ ...t, EventSelectors: norm });
         return { TrailARN: this.arnOf(t), EventSelectors: norm, ...meta };

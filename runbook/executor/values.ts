@@ -71,7 +71,11 @@ export function plainResponse(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(plainResponse);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$metadata').map(([k, x]) => [k, plainResponse(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== '$metadata')
+        .map(([k, x]) => [k, plainResponse(x)]),
+    );
   }
   return v;
 }
@@ -83,7 +87,11 @@ export function plainResponse(v: unknown): unknown {
  * @returns `{ value }`, `{ unset: true }` when the selector matches nothing (the output is not set), or `{ error }`
  *   when the value cannot be converted (the step fails)
  */
-export function selectOutput(response: unknown, selector: string, type: ParameterType = 'String'): { value?: unknown; unset?: boolean; error?: string } {
+export function selectOutput(
+  response: unknown,
+  selector: string,
+  type: ParameterType = 'String',
+): { value?: unknown; unset?: boolean; error?: string } {
   let matches: unknown[];
   try {
     matches = JSONPath({ path: selector, json: response as object, wrap: true }) as unknown[];
@@ -93,7 +101,9 @@ export function selectOutput(response: unknown, selector: string, type: Paramete
   if (!matches || matches.length === 0) return { unset: true };
   const multi = /\[\*\]|\[\?|\.\*|\.\./.test(selector);
   const v: unknown = multi ? matches.flat() : matches[0];
-  const fail = (what: string): { error: string } => ({ error: `output of ${selector} (${JSON.stringify(v)}) cannot be converted to ${type}: ${what}` });
+  const fail = (what: string): { error: string } => ({
+    error: `output of ${selector} (${JSON.stringify(v)}) cannot be converted to ${type}: ${what}`,
+  });
   const scalar = (x: unknown): unknown => (Array.isArray(x) && x.length === 1 ? x[0] : x);
   switch (type) {
     case 'String': {
@@ -116,7 +126,8 @@ export function selectOutput(response: unknown, selector: string, type: Paramete
     }
     case 'StringList': {
       const list = Array.isArray(v) ? v : [v];
-      if (list.every((e) => typeof e === 'string' || typeof e === 'number' || typeof e === 'boolean')) return { value: list.map(String) };
+      if (list.every((e) => typeof e === 'string' || typeof e === 'number' || typeof e === 'boolean'))
+        return { value: list.map(String) };
       return fail('not a list of strings');
     }
     case 'StringMap':

@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import { NAMESPACE, label } from '../config/naming';
+import { trailTamperScp } from './policies/tamper-scp';
+import { PolicyDocument, policyJson } from './policies/types';
+
+/**
+ * Forms of an SCP attachment target (the `TargetId` of Organizations AttachPolicy): a root `r-xxxx`, an OU
+ * `ou-xxxx-xxxxxxxx` or a 12-digit account ID.
+ * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_AttachPolicy.html
+ */
+export const SCP_TARGET_PATTERNS = {
+  root: /^r-[0-9a-z]{4,32}$/,
+  organizationalUnit: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
+  account: /^\d{12}$/,
+} as const;
+
+/** Default SCP name: `cloudtrail-guard-tamper-protection`. */
+export const tamperProtectionPolicyName = (): string => label(NAMESPACE, 'tamper-protection');
+
+/**
+ * Checks SCP attachment targets.
+ * @throws Error naming every bad value (not a root, OU or account ID) and every duplicate, or when the list is empty.
+ */
+export function assertScpTargets(targetIds: readonly string[]): void {
+  if (targetIds.length === 0) throw new Error('TamperProtection targetIds is empty: attach the SCP to a root, an OU or an account');
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const t of targetIds) {
+    if (!Object.values(SCP_TARGET_PATTERNS).some((re) => re.test(t))) {
+      problems.push(`${JSON.stringify(t)} is not a root (r-xxxx), an OU (ou-xxxx-xxxxxxxx) or a 12-digit account ID`);
+    } else if (seen.has(t)) {
+      problems.push(`${JSON.stringify(t)} is listed twice`);
+    }
+    seen.add(t);
+  }
+  if (problems.length) throw new Error(`TamperProtection targetIds: ${problems.join('; ')}`);
+}
+
+/** Props of {@link TamperProtection}. */
+export interface TamperProtectionProps {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
+  /** The guarded trails' ARNs (at least one). */
+  readonly trailArns: readonly string[];
+  /** Where to attach the SCP: roots, OUs or accounts (see {@link SCP_TARGET_PATTERNS}); at least one. */
+  readonly targetIds: readonly string[];
+  /**
+   * Role ARNs (or ARN patterns) still allowed to change the trails, e.g. a break-glass role. The automation role
+   * pattern is always exempt, so the runbook can repair the trail.
+   * @default []
+   */
+  readonly exemptRoleArns?: readonly string[];
+  /**
+   * The SCP name.
+   * @default tamperProtectionPolicyName(), `cloudtrail-guard-tamper-protection`
+   */
+  readonly policyName?: string;
+  /**
+   * Tags on the SCP.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Organization mode, in the management account's stack: the service control policy from {@link trailTamperScp}
+ * (deny StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, PutInsightSelectors on the guarded trails to all
+ * but the exempt roles), attached to each target. SCPs never restrict the management account itself; its trail is
+ * guarded there by the remediation and the fast path. No `prevent_destroy`: the SCP is configuration, not data.
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/organizations_policy
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/organizations_policy_attachment
+ * @throws Error from {@link assertScpTargets} and {@link trailTamperScp} (no trail, document over 5120 characters).
+ */
+export class TamperProtection extends Construct {
+  public readonly policy: OrganizationsPolicy;
+  /** One attachment per target, in the order of `targetIds`. */
+  public readonly attachments: OrganizationsPolicyAttachment[];
+  /** The SCP as data (what `policy.content` holds). */
+  public readonly policyDocument: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: TamperProtectionProps) {
+    super(scope, id);
+    assertScpTargets(props.targetIds);
+    this.policyDocument = trailTamperScp({
+      partition: props.partition,
+      trailArns: props.trailArns,
+      exemptRoleArns: props.exemptRoleArns ?? [],
+    });
+    this.policy = new OrganizationsPolicy(this, 'policy', {
+      name: props.policyName ?? tamperProtectionPolicyName(),
+      description: 'cloudtrail-guard: only the remediation (and exempt roles) may stop, delete or change the guarded trails',
+      type: 'SERVICE_CONTROL_POLICY',
+      content: policyJson(this.policyDocument),
+      tags: { ...(props.tags ?? {}) },
+    });
+    this.attachments = props.targetIds.map(
+      (targetId) => new OrganizationsPolicyAttachment(this, `attachment-${targetId}`, { policyId: this.policy.id, targetId }),
+    );
+  }
+}
