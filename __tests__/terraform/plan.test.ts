@@ -1,5 +1,5 @@
 /**
- * Terraform, offline, for every stack of both examples: `init` from the provider mirror, `validate`, `plan`.
+ * Terraform, offline, for every stack of every example: `init` from the provider mirror, `validate`, `plan`.
  * Skips (and says why, and is counted as skipped) only where terraform or the mirror is missing.
  */
 import { initValidatePlan, tallyCheck } from '../support/terraform';
@@ -15,13 +15,16 @@ const EXPECTED: Record<string, number> = {
   'multi-account.yaml/cloudtrail-guard-111111111111-us-east-1': 18,
   'multi-account.yaml/cloudtrail-guard-222222222222-eu-west-1': 22,
   'multi-account.yaml/cloudtrail-guard-333333333333-ap-southeast-2': 18,
+  // + SNS topic 2 (topic, topic policy) + CloudWatch Logs 3 (log group, role, inline policy)
+  // + tamper-prevention SCP 2 (policy, one attachment) = 25
+  'organization.yaml/cloudtrail-guard-111111111111-us-east-1': 25,
 };
 
-const cases = ['single-account.yaml', 'multi-account.yaml'].flatMap((file) =>
+const cases = ['single-account.yaml', 'multi-account.yaml', 'organization.yaml'].flatMap((file) =>
   synthFile(example(file)).map((s) => [`${file}/${s.name}`, s] as const),
 );
 
-test('every stack of both examples is covered by EXPECTED', () => {
+test('every stack of every example is covered by EXPECTED', () => {
   expect(cases.map(([k]) => k).sort()).toEqual(Object.keys(EXPECTED).sort());
 });
 
