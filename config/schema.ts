@@ -76,8 +76,8 @@ export const KmsAlias = z
   .refine((s) => !s.startsWith('alias/aws/'), { error: 'the alias/aws/ prefix is reserved for AWS managed keys' });
 
 /** A KMS key ARN (not an alias, not a key ID). */
-export const KmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/, {
-  error: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key-id> (an alias or bare key ID is not accepted)',
+export const KmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, {
+  error: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key-id>, the key ID a lower-case UUID or mrk-<32 hex> (an alias or bare key ID is not accepted)',
 });
 
 /** An IAM role ARN. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */

@@ -6,6 +6,7 @@
  * https://developer.hashicorp.com/terraform/language/backend/local,
  * https://developer.hashicorp.com/terraform/cli/cloud/settings
  */
+import { resolve as resolvePath } from 'node:path';
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
 import { stateKey, workspaceName } from '../config/naming';
 import type { AccountConfig, StateConfig } from '../config/types';
@@ -17,8 +18,8 @@ import type { AccountConfig, StateConfig } from '../config/types';
  *   (see {@link stateKey}; every stack has its own key, FC-14), `encrypt = true`, `kms_key_id` when `state.kmsKeyId` is set,
  *   `assume_role { role_arn }` when `state.roleArn` is set, and `use_lockfile = true` (S3-native locking, Terraform
  *   >= 1.10; no DynamoDB table). The cdktf 0.21 `S3Backend` binding has no `useLockfile`, so it is added as an override.
- * - `local`: `terraform.backend.local` with `path` = `<directory>/<stackName>.tfstate`, relative to the stack's
- *   working directory (`cdktf.out/stacks/<stackName>`).
+ * - `local`: `terraform.backend.local` with `path` = `<directory>/<stackName>.tfstate`, made absolute against the
+ *   folder the app runs in (the project root), so the state never lands inside `cdktf.out/` (build output).
  * - `cloud`: `terraform.cloud` with `organization`, `hostname` and `workspaces { name, project }`, where the name is
  *   `<workspacePrefix><stackName>` (see {@link workspaceName}). Plans and applies run remotely in HCP Terraform.
  *   `state.tags` are NOT written to the `cloud` block: Terraform rejects `workspaces` with both `name` and `tags`
@@ -47,8 +48,9 @@ export function applyBackend(stack: TerraformStack, state: StateConfig, account:
       return;
     }
     case 'local': {
-      const dir = state.directory.replace(/\/+$/, ''); // 'state/' -> 'state'; '/' -> '' (the root)
-      new LocalBackend(stack, { path: `${dir}/${account.stackName}.tfstate` });
+      // Resolved against the folder the app runs in (as cdktf's own default local backend is), never left relative to
+      // the stack's working directory inside cdktf.out/, which is build output: state there is easily lost.
+      new LocalBackend(stack, { path: resolvePath(state.directory, `${account.stackName}.tfstate`) });
       return;
     }
     case 'cloud': {

@@ -94,7 +94,7 @@ describe('applyBackend: local', () => {
   it('emits one state file per stack under the directory', () => {
     const tf = terraformBlock(single.state, single.accounts[0]);
     expect(tf.backend).toEqual({
-      local: { path: 'terraform.tfstate.d/cloudtrail-guard-111111111111-us-east-1.tfstate' },
+      local: { path: join(process.cwd(), 'terraform.tfstate.d', 'cloudtrail-guard-111111111111-us-east-1.tfstate') },
     });
   });
 
