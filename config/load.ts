@@ -16,6 +16,7 @@ import {
   stackName,
 } from './naming';
 import { partitionOf } from './regions';
+import { runbookValueProblems } from './runbook-contract';
 import { GuardConfigInput } from './schema';
 import type { AccountConfig, GuardConfig, StateConfig } from './types';
 
@@ -132,6 +133,9 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Tags a config may set on one account, after merging: AWS allows 50, and every stack adds 3 of its own. */
+export const MAX_CONFIG_TAGS = 47;
+
 /**
  * Reads and validates a configuration file.
  *
@@ -176,7 +180,14 @@ export function parseConfig(text: string, file: string): GuardConfig {
       }),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigError([
+      { file, path: '$', value: undefined, rule: `YAML that expands to a plain document (${(e as Error).message})` },
+    ]);
+  }
   const locate = locator(doc, lc);
   // `value` defaults to the value found at `path`; pass it explicitly (even `undefined`) to override.
   const problem = (path: Path, rule: string, ...value: [unknown?]): ConfigProblem => ({
@@ -233,9 +244,13 @@ export function parseConfig(text: string, file: string): GuardConfig {
   input.accounts.forEach((acc0, i) => {
     const acc = merge(input.defaults ?? {}, acc0) as typeof acc0;
     const at = (...p: Array<string | number>): Path => ['accounts', i, ...p];
-    const key = `${acc.accountId}/${acc.homeRegion}`;
+    // One entry per account: its trail is multi-Region, and the automation role, the Config service-linked role and the
+    // SCP exist once per account, so a second home Region would create them twice.
+    const key = acc.accountId;
     if (seen.has(key)) {
-      problems.push(problem(at('accountId'), `each (accountId, homeRegion) appears once; already at $.accounts[${seen.get(key)}]`));
+      problems.push(
+        problem(at('accountId'), `each account appears once, with one home Region (its trail is multi-Region); already at $.accounts[${seen.get(key)}]`),
+      );
     } else seen.set(key, i);
 
     const partition = partitionOf(acc.homeRegion);
@@ -246,6 +261,14 @@ export function parseConfig(text: string, file: string): GuardConfig {
         problem(at('logBucket', 'name'), `bucket names are global: each account needs its own; already used at $.accounts[${buckets.get(bucketName)}]`, bucketName),
       );
     } else buckets.set(bucketName, i);
+
+    if (input.state.backend === 's3' && input.state.bucket === bucketName) {
+      problems.push(problem(at('logBucket', 'name'), `a bucket other than the state bucket $.state.bucket: the stack would take the state bucket over`, bucketName));
+    }
+    const merged = { ...(input.defaults?.tags ?? {}), ...(acc0.tags ?? {}) };
+    if (Object.keys(merged).length > MAX_CONFIG_TAGS) {
+      problems.push(problem(at('tags'), `at most ${MAX_CONFIG_TAGS} tags after defaults.tags are merged in (AWS allows 50; the product adds 3)`, Object.keys(merged).length));
+    }
 
     const isOrg = acc.trail?.isOrganizationTrail ?? false;
     if (isOrg) {
@@ -330,12 +353,41 @@ export function parseConfig(text: string, file: string): GuardConfig {
       runbook: { documentName: runbookDocumentName() },
       tags: { ...(acc.tags ?? {}) },
     });
+    // FC-11: every value the remediation sends must be one the runbook accepts.
+    for (const rp of runbookValueProblems(accounts[accounts.length - 1])) {
+      problems.push(problem(at(...rp.field), rp.rule, rp.value));
+    }
   });
+
+  // Organization-wide rules.
+  const org = input.organization;
+  if (org?.tamperProtection) {
+    const mgmt = input.accounts.findIndex((a) => a.accountId === org.managementAccountId);
+    const orgTrail = mgmt >= 0 && (accounts[mgmt]?.trail.isOrganizationTrail ?? false);
+    if (!orgTrail) {
+      problems.push(
+        problem(
+          ['organization', 'tamperProtection'],
+          `an account entry for the management account ${org.managementAccountId} with trail.isOrganizationTrail: true (the SCP is created in that stack)`,
+          undefined,
+        ),
+      );
+    }
+    const ids = org.tamperProtection.targetIds;
+    ids.forEach((id, k) => {
+      if (ids.indexOf(id) !== k) problems.push(problem(['organization', 'tamperProtection', 'targetIds', k], `each target once; already at index ${ids.indexOf(id)}`));
+      if (id === org.managementAccountId) {
+        problems.push(problem(['organization', 'tamperProtection', 'targetIds', k], 'a target other than the management account: SCPs never apply to it'));
+      }
+    });
+  }
 
   const s = input.state;
   if (s.backend === 's3' && s.kmsKeyId) {
     const k = parseArn(s.kmsKeyId);
-    if (k && k.region !== s.region) problems.push(problem(['state', 'kmsKeyId'], `a key in the state bucket's Region ${s.region}`));
+    if (k && (k.region !== s.region || k.partition !== partitionOf(s.region))) {
+      problems.push(problem(['state', 'kmsKeyId'], `a key in the state bucket's Region ${s.region} (partition ${partitionOf(s.region)})`));
+    }
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -356,6 +408,8 @@ export function parseConfig(text: string, file: string): GuardConfig {
   const organization = input.organization && {
     id: input.organization.id,
     managementAccountId: input.organization.managementAccountId,
+    // From the whole file, before any selection, so that a stack's policies never depend on what else is synthesized.
+    memberAccountIds: accounts.map((a) => a.accountId).filter((id) => id !== input.organization!.managementAccountId),
     tamperProtection: input.organization.tamperProtection && {
       targetIds: input.organization.tamperProtection.targetIds,
       exemptRoleArns: input.organization.tamperProtection.exemptRoleArns ?? [],

@@ -53,6 +53,10 @@ export const S3KeyPrefix = z
   .refine((s) => !s.includes('//'), { error: 'an S3 key prefix has no empty segment (//)' })
   .refine((s) => s.split('/').every((seg) => seg !== '.' && seg !== '..'), {
     error: 'an S3 key prefix has no . or .. segment',
+  })
+  .refine((s) => !s.includes('*'), { error: 'an S3 key prefix has no * (it would be a wildcard in the bucket policy)' })
+  .refine((s) => !s.split('/').includes('AWSLogs'), {
+    error: 'an S3 key prefix has no AWSLogs segment (CloudTrail adds AWSLogs/<account>/ itself)',
   });
 
 /**
@@ -76,16 +80,17 @@ export const KmsAlias = z
   .refine((s) => !s.startsWith('alias/aws/'), { error: 'the alias/aws/ prefix is reserved for AWS managed keys' });
 
 /** A KMS key ARN (not an alias, not a key ID). */
-export const KmsKeyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, {
+export const KmsKeyArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, {
   error: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key-id>, the key ID a lower-case UUID or mrk-<32 hex> (an alias or bare key ID is not accepted)',
 });
 
 /** An IAM role ARN. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */
 export const IamRoleArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
-    error: 'an IAM role ARN: arn:<partition>:iam::<account>:role/<path/name>',
-  });
+  .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, {
+    error: 'an IAM role ARN: arn:<aws|aws-cn|aws-us-gov>:iam::<account>:role/<path/><name>, the name 1 to 64 of letters, digits and + = , . @ _ -',
+  })
+  .refine((s) => s.length <= 2048, { error: 'an IAM role ARN is at most 2048 characters' });
 
 /** AWS Organizations ID. https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html */
 export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
@@ -103,13 +108,19 @@ export const Tags = z
       .min(1)
       .max(128)
       .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, { error: 'a tag key: letters, digits, spaces and _ . : / = + - @' })
-      .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'the aws: tag prefix is reserved' }),
+      .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'the aws: tag prefix is reserved' })
+      .refine((k) => !k.toLowerCase().startsWith('cloudtrail-guard:'), {
+        error: 'the cloudtrail-guard: tag prefix is the product\'s own (estate, stack, managed-by)',
+      }),
     z
       .string()
       .max(256)
       .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, { error: 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @' }),
   )
   .refine((t) => Object.keys(t).length <= 45, { error: 'at most 45 tags (AWS allows 50; the product adds its own)' });
+
+/** Retention periods that CloudWatch Logs accepts. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html */
+export const RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Settings of one account's trail. */
 export const TrailSettings = z.strictObject({
@@ -125,10 +136,15 @@ export const TrailSettings = z.strictObject({
   cloudWatchLogs: z
     .strictObject({
       /** @default '/aws/cloudtrail/<trail>' */
-      logGroupName: z.string().regex(/^[\w.\-/#]{1,512}$/, { error: 'a log group name: 1 to 512 of letters, digits, _ - / . #' }).optional(),
+      logGroupName: z
+        .string()
+        .regex(/^[\w.\-/#]{1,512}$/, { error: 'a log group name: 1 to 512 of letters, digits, _ - / . #' })
+        .refine((n) => !n.startsWith('aws/'), { error: 'a log group name does not begin with aws/ (reserved for AWS)' })
+        .optional(),
       /** @default 365 */
       retentionInDays: z
-        .union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>])
+        .number()
+        .refine((n) => RETENTION_DAYS.includes(n), { error: `one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention days)` })
         .optional(),
     })
     .optional(),
@@ -218,6 +234,7 @@ export const StateInput = z.discriminatedUnion('backend', [
     keyPrefix: z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, { error: 'a key prefix: path segments of S3 safe characters, no leading, trailing or double /' })
+      .max(900, { error: 'a key prefix of at most 900 characters (S3 keys are at most 1024)' })
       .optional(),
     /** KMS key for the state objects. @default the bucket's default encryption */
     kmsKeyId: KmsKeyArn.optional(),
@@ -227,16 +244,27 @@ export const StateInput = z.discriminatedUnion('backend', [
   z.strictObject({
     backend: z.literal('local'),
     /** Directory for the state files, relative to the stack's working directory. @default 'terraform.tfstate.d' */
-    directory: z.string().min(1).regex(/^[^\0]+$/).optional(),
+    directory: z
+      .string()
+      .regex(/^[^\x00-\x1f\x7f]{1,1024}$/, { error: 'a folder path: 1 to 1024 characters, no control characters' })
+      .optional(),
   }),
   z.strictObject({
     backend: z.literal('cloud'),
     /** HCP Terraform organization. */
     organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'an HCP Terraform organization name: letters, digits, _ and -' }),
     /** HCP Terraform project for the workspaces. @default the organization's default project */
-    project: z.string().min(1).max(40).optional(),
+    project: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/, { error: 'an HCP Terraform project name: 1 to 40 letters, digits, spaces, _ and -' })
+      .optional(),
     /** @default 'app.terraform.io' */
-    hostname: z.string().regex(/^[a-z0-9.-]+$/).optional(),
+    hostname: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+        error: 'a host name such as app.terraform.io',
+      })
+      .optional(),
     /** Prepended to each stack name to form the workspace name. @default '' */
     workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, { error: 'a workspace name prefix: letters, digits, _ and -' }).optional(),
     /** Tags set on every workspace. @default ['cloudtrail-guard'] */

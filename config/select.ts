@@ -57,16 +57,38 @@ function splitList(text: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** True for a value that means "no condition": unset, `null`, or a string of white space only. */
+function isUnset(raw: unknown): boolean {
+  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+}
+
+const ONLY_SEPARATORS_RULE = (what: string): string =>
+  `${what}; the value has separators but no entry (leave it empty or unset for no condition)`;
+
 function parseAccounts(raw: unknown, source: string, problems: ConfigProblem[]): string[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
+  if (isUnset(raw)) return undefined; // empty means "no condition", e.g. an unset CI input
   let items: unknown[];
-  if (typeof raw === 'string') items = splitList(raw);
-  else if (Array.isArray(raw)) items = raw.flatMap((v) => (typeof v === 'string' ? splitList(v) : [v]));
-  else {
+  if (typeof raw === 'string') {
+    items = splitList(raw);
+    if (items.length === 0) {
+      problems.push({ file: source, path: '$', value: raw, rule: ONLY_SEPARATORS_RULE(`${ACCOUNT_RULE}, separated by commas or white space`) });
+      return undefined;
+    }
+  } else if (Array.isArray(raw)) {
+    if (raw.length === 0) return undefined; // an empty list: no condition, like an empty string
+    items = [];
+    raw.forEach((v, i) => {
+      if (typeof v !== 'string') items.push(v);
+      else {
+        const parts = splitList(v);
+        if (parts.length === 0) problems.push({ file: source, path: `$[${i}]`, value: v, rule: `${ACCOUNT_RULE}, not an empty entry` });
+        items.push(...parts);
+      }
+    });
+  } else {
     problems.push({ file: source, path: '$', value: raw, rule: 'a comma-separated string or a list of account IDs or stack names' });
     return undefined;
   }
-  if (items.length === 0) return undefined; // empty means "no condition", e.g. an unset CI input
   const out: string[] = [];
   items.forEach((v, i) => {
     if (typeof v !== 'string') {
@@ -78,15 +100,24 @@ function parseAccounts(raw: unknown, source: string, problems: ConfigProblem[]):
   return out;
 }
 
+/**
+ * Tag keys refused because they are JavaScript's own property names: assigned to a plain object, `__proto__` would
+ * replace its prototype instead of adding a tag (and the tag condition would silently vanish).
+ */
+export const RESERVED_TAG_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
 function parseTags(raw: unknown, source: string, problems: ConfigProblem[]): Record<string, string> | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  const out: Record<string, string> = {};
+  if (isUnset(raw)) return undefined;
+  const out = new Map<string, string>(); // a Map: no key can reach a prototype
   const add = (key: string, value: string, path: string, shown: unknown): void => {
+    const prev = out.get(key);
     if (key === '') {
       problems.push({ file: source, path, value: shown, rule: 'key=value with a non-empty key' });
-    } else if (Object.prototype.hasOwnProperty.call(out, key) && out[key] !== value) {
-      problems.push({ file: source, path, value: shown, rule: `each tag key once; ${key} is already ${JSON.stringify(out[key])}, and no account has two values` });
-    } else out[key] = value;
+    } else if (RESERVED_TAG_KEYS.includes(key)) {
+      problems.push({ file: source, path, value: shown, rule: `a tag key other than ${RESERVED_TAG_KEYS.join(', ')} (reserved JavaScript property names)` });
+    } else if (prev !== undefined && prev !== value) {
+      problems.push({ file: source, path, value: shown, rule: `each tag key once; ${key} is already ${JSON.stringify(prev)}, and no account has two values` });
+    } else out.set(key, value);
   };
   const addPair = (pair: string, path: string): void => {
     const eq = pair.indexOf('=');
@@ -94,11 +125,14 @@ function parseTags(raw: unknown, source: string, problems: ConfigProblem[]): Rec
     else add(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim(), path, pair);
   };
   if (typeof raw === 'string') {
-    raw
+    const pairs = raw
       .split(',')
       .map((s) => s.trim())
-      .filter((s) => s !== '')
-      .forEach((pair, i) => addPair(pair, `$[${i}]`));
+      .filter((s) => s !== '');
+    if (pairs.length === 0) {
+      problems.push({ file: source, path: '$', value: raw, rule: ONLY_SEPARATORS_RULE('key=value pairs separated by commas') });
+    }
+    pairs.forEach((pair, i) => addPair(pair, `$[${i}]`));
   } else if (Array.isArray(raw)) {
     raw.forEach((pair, i) => {
       if (typeof pair === 'string') addPair(pair.trim(), `$[${i}]`);
@@ -112,7 +146,8 @@ function parseTags(raw: unknown, source: string, problems: ConfigProblem[]): Rec
   } else {
     problems.push({ file: source, path: '$', value: raw, rule: 'key=value pairs separated by commas, a list of them, or an object' });
   }
-  return Object.keys(out).length ? out : undefined;
+  // Object.fromEntries defines own data properties (never the prototype); reserved keys are refused above anyway.
+  return out.size ? Object.fromEntries(out) : undefined;
 }
 
 function sameAccounts(a: readonly string[], b: readonly string[]): boolean {
@@ -126,8 +161,9 @@ function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string
 
 /**
  * Builds a selector from the environment variables {@link ACCOUNTS_ENV} and {@link TAGS_ENV} and the cdktf context keys
- * {@link ACCOUNTS_CONTEXT} and {@link TAGS_CONTEXT}. An unset or empty (white space only) variable or key sets no
- * condition. When both the variable and the context key set the same condition they must agree (set it in one place).
+ * {@link ACCOUNTS_CONTEXT} and {@link TAGS_CONTEXT}. An unset or empty (white space only) variable or key, or an empty
+ * list, sets no condition; a value with separators but no entry (`' , '`) is an error, not "every account". When both
+ * the variable and the context key set the same condition they must agree (set it in one place).
  *
  * Examples: `CLOUDTRAIL_GUARD_ACCOUNTS="111111111111,222222222222"`, `CLOUDTRAIL_GUARD_TAGS="environment=production,team=x"`,
  * `CDKTF_CONTEXT_JSON='{"accounts":["111111111111"],"tags":{"environment":"production"}}'`.
@@ -135,8 +171,9 @@ function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string
  * @param env usually `process.env`
  * @param context usually `app.node.getAllContext()` @default no context
  * @throws ConfigError naming the source (environment variable or context key), the JSON path within it, the value
- *   and the rule, for every malformed entry (not an account ID or stack name; a tag without `=`; a key given twice
- *   with different values; a non-string) and for an environment variable and a context key that disagree.
+ *   and the rule, for every malformed entry (not an account ID or stack name; only separators; a tag without `=`; a
+ *   tag key that is empty or one of {@link RESERVED_TAG_KEYS}; a key given twice with different values; a non-string)
+ *   and for an environment variable and a context key that disagree.
  */
 export function selectorFromEnvironment(env: NodeJS.ProcessEnv, context: Record<string, unknown> = {}): AccountSelector {
   const problems: ConfigProblem[] = [];

@@ -90,6 +90,8 @@ export interface AccountConfig {
 export interface OrganizationConfig {
   readonly id: string;
   readonly managementAccountId: string;
+  /** Every other account in the configuration file (before any selection). */
+  readonly memberAccountIds: readonly string[];
   readonly tamperProtection?: { readonly targetIds: readonly string[]; readonly exemptRoleArns: readonly string[] };
 }
 

@@ -21,9 +21,13 @@ export const tamperProtectionPolicyName = (): string => label(NAMESPACE, 'tamper
 
 /**
  * Checks SCP attachment targets.
- * @throws Error naming every bad value (not a root, OU or account ID) and every duplicate, or when the list is empty.
+ * @param managementAccountId the organization's management account, when known: SCPs never restrict the management
+ *   account, so an attachment to it would protect nothing while looking as if it did.
+ *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ * @throws Error naming every bad value (not a root, OU or account ID), every duplicate and the management account's
+ *   ID, or when the list is empty.
  */
-export function assertScpTargets(targetIds: readonly string[]): void {
+export function assertScpTargets(targetIds: readonly string[], managementAccountId?: string): void {
   if (targetIds.length === 0) throw new Error('TamperProtection targetIds is empty: attach the SCP to a root, an OU or an account');
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -32,6 +36,10 @@ export function assertScpTargets(targetIds: readonly string[]): void {
       problems.push(`${JSON.stringify(t)} is not a root (r-xxxx), an OU (ou-xxxx-xxxxxxxx) or a 12-digit account ID`);
     } else if (seen.has(t)) {
       problems.push(`${JSON.stringify(t)} is listed twice`);
+    } else if (managementAccountId !== undefined && t === managementAccountId) {
+      problems.push(
+        `${JSON.stringify(t)} is the management account (managementAccountId), which SCPs never restrict; attach to the root or to OUs and member accounts`,
+      );
     }
     seen.add(t);
   }
@@ -47,11 +55,18 @@ export interface TamperProtectionProps {
   /** Where to attach the SCP: roots, OUs or accounts (see {@link SCP_TARGET_PATTERNS}); at least one. */
   readonly targetIds: readonly string[];
   /**
-   * Role ARNs (or ARN patterns) still allowed to change the trails, e.g. a break-glass role. The automation role
-   * pattern is always exempt, so the runbook can repair the trail.
-   * @default []
+   * Exactly the roles still allowed to change the trails, and no others: pass the automation role ARN of every
+   * guarded account (so the runbook can repair the trail) and the break-glass roles. Each must be one exact role ARN
+   * in `partition`, without `*` or `?` (checked by {@link trailTamperScp}); nothing is exempt implicitly.
+   * @default [] (no principal in the target accounts may stop, delete or change the trails)
    */
   readonly exemptRoleArns?: readonly string[];
+  /**
+   * The organization's management account ID. When set, a target ID equal to it is an error: SCPs never restrict
+   * the management account.
+   * @default not checked
+   */
+  readonly managementAccountId?: string;
   /**
    * The SCP name.
    * @default tamperProtectionPolicyName(), `cloudtrail-guard-tamper-protection`
@@ -72,7 +87,9 @@ export interface TamperProtectionProps {
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/organizations_policy
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/organizations_policy_attachment
- * @throws Error from {@link assertScpTargets} and {@link trailTamperScp} (no trail, document over 5120 characters).
+ * @throws Error from {@link assertScpTargets} (bad, duplicate or management-account target), when
+ *   `managementAccountId` is not 12 digits, and from {@link trailTamperScp} (no trail, an exempt ARN that is not an
+ *   exact role ARN, document over 5120 characters).
  */
 export class TamperProtection extends Construct {
   public readonly policy: OrganizationsPolicy;
@@ -83,7 +100,10 @@ export class TamperProtection extends Construct {
 
   constructor(scope: Construct, id: string, props: TamperProtectionProps) {
     super(scope, id);
-    assertScpTargets(props.targetIds);
+    if (props.managementAccountId !== undefined && !SCP_TARGET_PATTERNS.account.test(props.managementAccountId)) {
+      throw new Error(`TamperProtection managementAccountId: ${JSON.stringify(props.managementAccountId)} is not a 12-digit account ID`);
+    }
+    assertScpTargets(props.targetIds, props.managementAccountId);
     this.policyDocument = trailTamperScp({
       partition: props.partition,
       trailArns: props.trailArns,
@@ -91,7 +111,7 @@ export class TamperProtection extends Construct {
     });
     this.policy = new OrganizationsPolicy(this, 'policy', {
       name: props.policyName ?? tamperProtectionPolicyName(),
-      description: 'cloudtrail-guard: only the remediation (and exempt roles) may stop, delete or change the guarded trails',
+      description: 'cloudtrail-guard: only the exempt roles (automation, break-glass) may stop, delete or change the guarded trails',
       type: 'SERVICE_CONTROL_POLICY',
       content: policyJson(this.policyDocument),
       tags: { ...(props.tags ?? {}) },

@@ -93,9 +93,7 @@ export class AccountStack extends TerraformStack {
         trailArn,
         organization,
         // FC-06: member accounts' trails may use the key of an organization trail.
-        memberAccountIds: organization
-          ? config.accounts.map((a) => a.accountId).filter((id) => id !== organization.managementAccountId)
-          : undefined,
+        memberAccountIds: organization?.memberAccountIds,
         allowConfigDelivery: account.configRule.recorder === 'create',
       });
       this.kmsKeyArn = this.key.keyArn;

@@ -71,21 +71,21 @@ describe('applyBackend: s3', () => {
     }
   });
 
-  it('FC-14: one account in two home Regions gets two keys', () => {
+  it('FC-14: two accounts in the same home Region get two keys', () => {
     const cfg = parseConfig(
       [
         'estate: twin',
         'state: { backend: s3, bucket: twin-state, region: us-east-1 }',
         'accounts:',
         '  - { accountId: "111111111111", homeRegion: us-east-1 }',
-        '  - { accountId: "111111111111", homeRegion: us-west-2 }',
+        '  - { accountId: "222222222222", homeRegion: us-east-1 }',
       ].join('\n'),
       'twin.yaml',
     );
     const keys = cfg.accounts.map((a) => terraformBlock(cfg.state, a).backend.s3.key);
     expect(keys).toEqual([
       'cloudtrail-guard/111111111111/us-east-1/terraform.tfstate',
-      'cloudtrail-guard/111111111111/us-west-2/terraform.tfstate',
+      'cloudtrail-guard/222222222222/us-east-1/terraform.tfstate',
     ]);
   });
 });

@@ -126,7 +126,7 @@ accounts:
   - { accountId: "111111111111", homeRegion: us-east-1, trail: { name: org-audit, isOrganizationTrail: true } }`,
       'org.yaml',
     );
-    expect(c.organization).toEqual({ id: 'o-abc123def4', managementAccountId: '111111111111' });
+    expect(c.organization).toEqual({ id: 'o-abc123def4', managementAccountId: '111111111111', memberAccountIds: [], tamperProtection: undefined });
     expect(c.accounts[0].trail.isOrganizationTrail).toBe(true);
   });
 });

@@ -5,7 +5,9 @@ import { ACCOUNT, MEMBER, TRAIL_ARN, bareStack, ref, resourcesOf, statement, syn
 
 const ROOT = 'r-ab12';
 const OU = 'ou-ab12-cdef3456';
-const BREAK_GLASS = `arn:aws:iam::*:role/break-glass`;
+const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/break-glass`;
+const AUTOMATION_MGMT = `arn:aws:iam::${ACCOUNT}:role/cloudtrail-guard-automation-us-east-1`;
+const AUTOMATION_MEMBER = `arn:aws:iam::${MEMBER}:role/cloudtrail-guard-automation-eu-west-1`;
 
 function protection(stack: TerraformStack, extra: Partial<ConstructorParameters<typeof TamperProtection>[2]> = {}): TamperProtection {
   return new TamperProtection(stack, 'tamper-protection', {
@@ -19,7 +21,7 @@ function protection(stack: TerraformStack, extra: Partial<ConstructorParameters<
 describe('TamperProtection', () => {
   it('one SCP named cloudtrail-guard-tamper-protection whose content is the tamper SCP, no prevent_destroy', () => {
     const stack = bareStack();
-    const p = protection(stack, { exemptRoleArns: [BREAK_GLASS] });
+    const p = protection(stack, { exemptRoleArns: [AUTOMATION_MGMT, AUTOMATION_MEMBER, BREAK_GLASS] });
     const json = synth(stack);
     const [policy] = resourcesOf(json, 'aws_organizations_policy');
     expect(resourcesOf(json, 'aws_organizations_policy')).toHaveLength(1);
@@ -33,9 +35,51 @@ describe('TamperProtection', () => {
       Effect: 'Deny',
       Action: [...TRAIL_TAMPER_ACTIONS],
       Resource: [TRAIL_ARN],
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/cloudtrail-guard-automation-*', BREAK_GLASS] } },
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [AUTOMATION_MGMT, AUTOMATION_MEMBER, BREAK_GLASS] } },
     });
     expect(doc.Statement[0].Principal).toBeUndefined();
+    expect(policy.description).toBe(
+      'cloudtrail-guard: only the exempt roles (automation, break-glass) may stop, delete or change the guarded trails',
+    );
+  });
+
+  it('exempts exactly the ARNs passed in: no name wildcard, nothing implicit, no wildcard accepted', () => {
+    const doc = protection(bareStack(), { exemptRoleArns: [AUTOMATION_MEMBER] }).policyDocument;
+    expect(doc.Statement[0].Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [AUTOMATION_MEMBER] } });
+    expect(JSON.stringify(doc)).not.toContain('*');
+    expect(() => protection(bareStack(), { exemptRoleArns: ['arn:aws:iam::*:role/cloudtrail-guard-automation-*'] })).toThrow(
+      'trailTamperScp exemptRoleArns: "arn:aws:iam::*:role/cloudtrail-guard-automation-*" is not an exact IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>, no * or ? wildcard)',
+    );
+  });
+
+  it('without exemptRoleArns nobody is exempt: the deny has no Condition', () => {
+    const doc = protection(bareStack()).policyDocument;
+    expect(doc.Statement).toEqual([
+      { Sid: 'DenyTrailTampering', Effect: 'Deny', Action: [...TRAIL_TAMPER_ACTIONS], Resource: [TRAIL_ARN] },
+    ]);
+  });
+
+  describe('managementAccountId', () => {
+    it('a target that is the management account is an error (SCPs never apply to it), reported with the others', () => {
+      expect(() => protection(bareStack(), { managementAccountId: ACCOUNT, targetIds: [ROOT, ACCOUNT] })).toThrow(
+        'TamperProtection targetIds: "111111111111" is the management account (managementAccountId), which SCPs never restrict; attach to the root or to OUs and member accounts',
+      );
+      expect(() => assertScpTargets(['x', ACCOUNT], ACCOUNT)).toThrow(
+        'TamperProtection targetIds: "x" is not a root (r-xxxx), an OU (ou-xxxx-xxxxxxxx) or a 12-digit account ID; "111111111111" is the management account',
+      );
+    });
+
+    it('member accounts, OUs and the root are fine targets; without managementAccountId nothing is checked', () => {
+      const p = protection(bareStack(), { managementAccountId: ACCOUNT, targetIds: [ROOT, OU, MEMBER] });
+      expect(p.attachments.map((a) => a.targetIdInput)).toEqual([ROOT, OU, MEMBER]);
+      expect(() => assertScpTargets([ACCOUNT])).not.toThrow();
+    });
+
+    it('must be 12 digits', () => {
+      expect(() => protection(bareStack(), { managementAccountId: '11111111111' })).toThrow(
+        'TamperProtection managementAccountId: "11111111111" is not a 12-digit account ID',
+      );
+    });
   });
 
   it('one attachment per target: root, OU and account, each referring to the policy', () => {
@@ -90,13 +134,14 @@ describe('TamperProtection', () => {
     expect(() => protection(bareStack(), { trailArns: [] })).toThrow('trailTamperScp: trailArns is empty');
   });
 
-  it('the partition reaches the exemption pattern', () => {
-    const doc = protection(bareStack(), {
-      partition: 'aws-us-gov',
-      trailArns: ['arn:aws-us-gov:cloudtrail:us-gov-west-1:111111111111:trail/org-audit'],
-    }).policyDocument;
-    expect(doc.Statement[0].Condition).toEqual({
-      ArnNotLike: { 'aws:PrincipalArn': ['arn:aws-us-gov:iam::*:role/cloudtrail-guard-automation-*'] },
+  it('the exempt ARNs must be in the partition', () => {
+    const gov = 'arn:aws-us-gov:iam::111111111111:role/cloudtrail-guard-automation-us-gov-west-1';
+    const props = { partition: 'aws-us-gov', trailArns: ['arn:aws-us-gov:cloudtrail:us-gov-west-1:111111111111:trail/org-audit'] };
+    expect(protection(bareStack(), { ...props, exemptRoleArns: [gov] }).policyDocument.Statement[0].Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': [gov] },
     });
+    expect(() => protection(bareStack(), { ...props, exemptRoleArns: [AUTOMATION_MGMT] })).toThrow(
+      `trailTamperScp exemptRoleArns: "${AUTOMATION_MGMT}" is in partition aws, not aws-us-gov`,
+    );
   });
 });

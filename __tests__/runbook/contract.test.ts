@@ -41,8 +41,8 @@ describe('FC-11: every static value the remediation sends is accepted by the run
   const defs = runbook.parameters!;
 
   it('covers the example files', () => {
-    expect(examples.sort()).toEqual(['multi-account.yaml', 'single-account.yaml']);
-    expect(accounts.map(([n]) => n)).toHaveLength(5);
+    expect(examples.sort()).toEqual(['multi-account.yaml', 'organization.yaml', 'single-account.yaml']);
+    expect(accounts.map(([n]) => n)).toHaveLength(6);
   });
 
   it.each(accounts)('%s', (_name, account) => {

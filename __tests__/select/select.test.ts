@@ -16,7 +16,7 @@ function problemsOf(fn: () => unknown) {
   throw new Error('expected a ConfigError');
 }
 
-// 111111111111 us-east-1 (environment=management), 222222222222 eu-west-1 (production), 333333333333 ap-southeast-2 (staging);
+// multi: 111111111111 us-east-1 (environment=management), 222222222222 eu-west-1 (production), 333333333333 ap-southeast-2 (staging);
 // all carry owner=platform-security from defaults.
 const twin = parseConfig(
   [
@@ -25,8 +25,8 @@ const twin = parseConfig(
     'defaults: { tags: { team: core } }',
     'accounts:',
     '  - { accountId: "111111111111", homeRegion: us-east-1, tags: { environment: production } }',
-    '  - { accountId: "111111111111", homeRegion: eu-west-1, tags: { environment: production, pci: "yes" } }',
-    '  - { accountId: "222222222222", homeRegion: us-east-1, tags: { environment: staging, team: edge } }',
+    '  - { accountId: "222222222222", homeRegion: eu-west-1, tags: { environment: production, pci: "yes" } }',
+    '  - { accountId: "333333333333", homeRegion: us-east-1, tags: { environment: staging, team: edge } }',
   ].join('\n'),
   'twin.yaml',
 );
@@ -69,6 +69,69 @@ describe('selectorFromEnvironment', () => {
   it('treats unset and empty variables as no condition', () => {
     expect(selectorFromEnvironment({})).toEqual({ sources: {} });
     expect(selectorFromEnvironment({ CLOUDTRAIL_GUARD_ACCOUNTS: '  ', CLOUDTRAIL_GUARD_TAGS: '' })).toEqual({ sources: {} });
+  });
+
+  it('rejects a value with only separators instead of selecting every account', () => {
+    const p = problemsOf(() => selectorFromEnvironment({ CLOUDTRAIL_GUARD_ACCOUNTS: ' , ', CLOUDTRAIL_GUARD_TAGS: ',,' }));
+    expect(p).toEqual([
+      {
+        file: 'environment variable CLOUDTRAIL_GUARD_ACCOUNTS',
+        path: '$',
+        value: ' , ',
+        rule:
+          'a 12-digit account ID or a stack name such as cloudtrail-guard-111111111111-us-east-1, separated by commas or white space; ' +
+          'the value has separators but no entry (leave it empty or unset for no condition)',
+      },
+      {
+        file: 'environment variable CLOUDTRAIL_GUARD_TAGS',
+        path: '$',
+        value: ',,',
+        rule: 'key=value pairs separated by commas; the value has separators but no entry (leave it empty or unset for no condition)',
+      },
+    ]);
+    expect(problemsOf(() => selectorFromEnvironment({}, { accounts: ',' }))[0]).toMatchObject({ file: 'cdktf context key "accounts"', path: '$', value: ',' });
+    expect(problemsOf(() => selectorFromEnvironment({}, { accounts: ['111111111111', ' , '] }))).toEqual([
+      {
+        file: 'cdktf context key "accounts"',
+        path: '$[1]',
+        value: ' , ',
+        rule: 'a 12-digit account ID or a stack name such as cloudtrail-guard-111111111111-us-east-1, not an empty entry',
+      },
+    ]);
+    // an empty list is like an empty string: no condition
+    expect(selectorFromEnvironment({}, { accounts: [] })).toEqual({ sources: {} });
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('rejects the tag key %s, naming the variable, value and rule', (key) => {
+    const rule = 'a tag key other than __proto__, constructor, prototype (reserved JavaScript property names)';
+    expect(problemsOf(() => selectorFromEnvironment({ CLOUDTRAIL_GUARD_TAGS: `${key}=x` }))).toEqual([
+      { file: 'environment variable CLOUDTRAIL_GUARD_TAGS', path: '$[0]', value: `${key}=x`, rule },
+    ]);
+    expect(problemsOf(() => selectorFromEnvironment({}, { tags: [`environment=production`, ` ${key} =x`] }))).toEqual([
+      { file: 'cdktf context key "tags"', path: '$[1]', value: `${key} =x`, rule },
+    ]);
+    // an object from CDKTF_CONTEXT_JSON: JSON.parse makes __proto__ an own key
+    const fromJson = JSON.parse(`{"tags":{"${key}":"x"}}`) as Record<string, unknown>;
+    expect(problemsOf(() => selectorFromEnvironment({}, fromJson))).toEqual([
+      { file: 'cdktf context key "tags"', path: `$.${key}`, value: 'x', rule },
+    ]);
+    const e = (() => {
+      try {
+        selectorFromEnvironment({ CLOUDTRAIL_GUARD_TAGS: `${key}=x` });
+      } catch (err) {
+        return err as Error;
+      }
+      return undefined;
+    })();
+    expect(e?.message).toContain(`environment variable CLOUDTRAIL_GUARD_TAGS: $[0]: "${key}=x": ${rule}`);
+  });
+
+  it('a tag key that merely contains proto is an ordinary tag, and the tag condition keeps its own keys', () => {
+    const s = selectorFromEnvironment({ CLOUDTRAIL_GUARD_TAGS: 'proto=x,environment=production' });
+    expect(s.tags).toEqual({ proto: 'x', environment: 'production' });
+    expect(Object.getPrototypeOf(s.tags)).toBe(Object.prototype);
+    expect(Object.keys(s.tags ?? {})).toEqual(['proto', 'environment']);
+    expect(() => selectAccounts(multi, s)).toThrow(ConfigError); // no account carries proto=x: not "every account"
   });
 
   it('accepts env and context that agree', () => {
@@ -127,9 +190,10 @@ describe('selectAccounts', () => {
     expect(ids(selectAccounts(multi, { accounts: ['cloudtrail-guard-222222222222-eu-west-1'] }))).toEqual(['222222222222/eu-west-1']);
   });
 
-  it('an account ID selects every home Region of that account; a stack name selects one', () => {
-    expect(ids(selectAccounts(twin, { accounts: ['111111111111'] }))).toEqual(['111111111111/us-east-1', '111111111111/eu-west-1']);
-    expect(ids(selectAccounts(twin, { accounts: ['cloudtrail-guard-111111111111-eu-west-1'] }))).toEqual(['111111111111/eu-west-1']);
+  it('an account ID and its stack name select the same account', () => {
+    expect(ids(selectAccounts(twin, { accounts: ['222222222222'] }))).toEqual(['222222222222/eu-west-1']);
+    expect(ids(selectAccounts(twin, { accounts: ['cloudtrail-guard-222222222222-eu-west-1'] }))).toEqual(['222222222222/eu-west-1']);
+    expect(ids(selectAccounts(twin, { accounts: ['222222222222', 'cloudtrail-guard-222222222222-eu-west-1'] }))).toEqual(['222222222222/eu-west-1']);
   });
 
   it('selects by tag; every tag must match, including tags from defaults', () => {
@@ -141,16 +205,16 @@ describe('selectAccounts', () => {
     ]);
     expect(ids(selectAccounts(twin, { tags: { environment: 'production', team: 'core' } }))).toEqual([
       '111111111111/us-east-1',
-      '111111111111/eu-west-1',
+      '222222222222/eu-west-1',
     ]);
-    expect(ids(selectAccounts(twin, { tags: { environment: 'production', pci: 'yes' } }))).toEqual(['111111111111/eu-west-1']);
+    expect(ids(selectAccounts(twin, { tags: { environment: 'production', pci: 'yes' } }))).toEqual(['222222222222/eu-west-1']);
     // the account's own tag overrides the default one
-    expect(ids(selectAccounts(twin, { tags: { team: 'edge' } }))).toEqual(['222222222222/us-east-1']);
+    expect(ids(selectAccounts(twin, { tags: { team: 'edge' } }))).toEqual(['333333333333/us-east-1']);
   });
 
   it('combines accounts and tags: both must hold', () => {
-    const s = selectorFromEnvironment({ CLOUDTRAIL_GUARD_ACCOUNTS: '111111111111,222222222222', CLOUDTRAIL_GUARD_TAGS: 'environment=production' });
-    expect(ids(selectAccounts(twin, s))).toEqual(['111111111111/us-east-1', '111111111111/eu-west-1']);
+    const s = selectorFromEnvironment({ CLOUDTRAIL_GUARD_ACCOUNTS: '111111111111,333333333333', CLOUDTRAIL_GUARD_TAGS: 'environment=production' });
+    expect(ids(selectAccounts(twin, s))).toEqual(['111111111111/us-east-1']);
   });
 
   it('keeps the rest of the configuration', () => {

@@ -1,5 +1,3 @@
-import { formatArn } from '../../config/arn';
-import { NAMESPACE } from '../../config/naming';
 import { PolicyDocument, policyDocument, policyJson } from './types';
 
 /** The actions that stop or weaken a trail; the SCP denies them on the guarded trails. */
@@ -14,9 +12,30 @@ export const TRAIL_TAMPER_ACTIONS = [
 /** Maximum size of an SCP document in characters. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html */
 export const SCP_MAX_CHARACTERS = 5120;
 
-/** `arn:<p>:iam::*:role/cloudtrail-guard-automation-*`: the automation role of every account and home Region. */
-export const automationRolePattern = (partition: string): string =>
-  formatArn({ partition, service: 'iam', region: '', account: '*', resource: `role/${NAMESPACE}-automation-*` });
+/** `arn:<partition>:iam::<12-digit account>:role/<path/name>`, with no IAM wildcard (`*` or `?`) anywhere. */
+const EXACT_ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * Checks the roles that an SCP exempts: each must be one exact IAM role ARN in `partition` (a 12-digit account, no
+ * `*` or `?`). `ArnLike`/`ArnNotLike` treat `*` and `?` as wildcards, so a pattern such as
+ * `arn:aws:iam::*:role/name-*` would exempt any role of that name that anyone creates in any member account.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+ * @throws Error naming every ARN that is not an exact role ARN in the partition.
+ */
+export function assertExactRoleArns(partition: string, arns: readonly string[]): void {
+  const problems: string[] = [];
+  for (const arn of arns) {
+    const m = EXACT_ROLE_ARN.exec(arn);
+    if (!m) {
+      problems.push(
+        `${JSON.stringify(arn)} is not an exact IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>, no * or ? wildcard)`,
+      );
+    } else if (m[1] !== partition) {
+      problems.push(`${JSON.stringify(arn)} is in partition ${m[1]}, not ${partition}`);
+    }
+  }
+  if (problems.length) throw new Error(`trailTamperScp exemptRoleArns: ${problems.join('; ')}`);
+}
 
 /** Inputs of {@link trailTamperScp}. */
 export interface TrailTamperScpProps {
@@ -25,28 +44,33 @@ export interface TrailTamperScpProps {
   /** The guarded trails' ARNs (at least one). */
   readonly trailArns: readonly string[];
   /**
-   * Role ARNs (or ARN patterns) still allowed to change the trails, e.g. a break-glass role. The automation role
-   * pattern {@link automationRolePattern} is always exempt, so the runbook can repair the trail.
+   * Exactly the roles still allowed to change the trails, and no others: the automation role of every guarded
+   * account (so the runbook can repair the trail) and any break-glass roles. Each is one exact role ARN in
+   * `partition` (see {@link assertExactRoleArns}); duplicates are dropped, order is kept. Empty: no principal in the
+   * target accounts is exempt, and the statement has no `Condition`.
    */
   readonly exemptRoleArns: readonly string[];
 }
 
 /**
  * Service control policy for organization mode: denies {@link TRAIL_TAMPER_ACTIONS} on the guarded trails to every
- * principal whose `aws:PrincipalArn` is not like one of the exempt roles. SCPs have no `Principal` element.
+ * principal whose `aws:PrincipalArn` is not one of `exemptRoleArns` (condition `ArnNotLike` over exact ARNs, which
+ * match only themselves). SCPs have no `Principal` element.
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_cloudtrail.html
- * @throws Error when `trailArns` is empty, or the document exceeds {@link SCP_MAX_CHARACTERS}.
+ * @throws Error when `trailArns` is empty, when an exempt ARN is not an exact role ARN in the partition, or when the
+ *   document exceeds {@link SCP_MAX_CHARACTERS}.
  */
 export function trailTamperScp(p: TrailTamperScpProps): PolicyDocument {
   if (p.trailArns.length === 0) throw new Error('trailTamperScp: trailArns is empty; there is nothing to guard');
-  const exempt = [...new Set([automationRolePattern(p.partition), ...p.exemptRoleArns])];
+  assertExactRoleArns(p.partition, p.exemptRoleArns);
+  const exempt = [...new Set(p.exemptRoleArns)];
   const doc = policyDocument([
     {
       Sid: 'DenyTrailTampering',
       Effect: 'Deny',
       Action: [...TRAIL_TAMPER_ACTIONS],
       Resource: [...p.trailArns],
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': exempt } },
+      ...(exempt.length ? { Condition: { ArnNotLike: { 'aws:PrincipalArn': exempt } } } : {}),
     },
   ]);
   const size = policyJson(doc).length;

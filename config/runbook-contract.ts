@@ -1,0 +1,82 @@
+/**
+ * The runbook is a contract: every value that the remediation configuration and the fast path send to it must be
+ * accepted by the runbook parameter's type, allowedValues and allowedPattern (FC-11), and fit the 512 characters that
+ * SSM Automation and EventBridge allow a parameter value. This checks the values that come from the configuration at
+ * load time, so a bad one is a configuration error naming its field, not a remediation that can never start.
+ *
+ * The values are those of `trailRemediationParameters` (modules/remediation-configuration.ts), the one function that
+ * builds them; values that Terraform computes (role and key ARNs of resources it creates) are checked by the tests.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { trailRemediationParameters } from '../modules/remediation-configuration';
+import { type AutomationDocument, parseRunbook } from '../runbook/executor/document';
+import { checkParameterValue, convertParameter } from '../runbook/executor/parameters';
+import type { AccountConfig } from './types';
+
+/** The most characters SSM Automation takes in one parameter value (StartAutomationExecution). */
+export const MAX_PARAMETER_VALUE_CHARS = 512;
+
+/** Which configuration field each config-derived runbook parameter comes from (relative to the account). */
+const FIELD_OF: Readonly<Record<string, readonly string[]>> = {
+  TrailName: ['trail', 'name'],
+  S3BucketName: ['logBucket', 'name'],
+  S3KeyPrefix: ['logBucket', 's3KeyPrefix'],
+  KmsKeyId: ['kmsKey', 'existingKeyArn'],
+  SnsTopicName: ['trail', 'snsTopicName'],
+  CloudWatchLogsLogGroupArn: ['trail', 'cloudWatchLogs', 'logGroupName'],
+  IsOrganizationTrail: ['trail', 'isOrganizationTrail'],
+};
+
+/** Stand-ins for values Terraform computes; they are not checked here. */
+const COMPUTED = '${computed}';
+
+let cached: AutomationDocument | undefined;
+
+/** The runbook that the stack deploys (runbook/cloudtrail-remediation-action.yml), parsed once. */
+export function deployedRunbook(): AutomationDocument {
+  // `..` from config/ and from the bundle's dist/ alike.
+  cached ??= parseRunbook(readFileSync(join(__dirname, '..', 'runbook', 'cloudtrail-remediation-action.yml'), 'utf8'));
+  return cached;
+}
+
+/** One value the runbook would refuse. */
+export interface RunbookValueProblem {
+  /** Path of the field inside the account entry, e.g. `['logBucket', 'name']`. */
+  readonly field: readonly string[];
+  readonly parameter: string;
+  readonly value: string;
+  readonly rule: string;
+}
+
+/**
+ * The config-derived runbook parameter values of one account that the runbook would refuse.
+ * @returns one entry per refused value; empty when all are accepted
+ */
+export function runbookValueProblems(account: AccountConfig): RunbookValueProblem[] {
+  const doc = deployedRunbook();
+  const params = trailRemediationParameters(account, account.kmsKey.existingKeyArn ?? COMPUTED, COMPUTED, {
+    cloudWatchLogsRoleArn: COMPUTED,
+  });
+  const out: RunbookValueProblem[] = [];
+  for (const [name, p] of Object.entries(params)) {
+    const field = FIELD_OF[name];
+    if (!field || !('staticValue' in p) || p.staticValue === COMPUTED) continue;
+    const value = p.staticValue;
+    const def = doc.parameters?.[name];
+    if (!def) {
+      out.push({ field, parameter: name, value, rule: `the runbook has no parameter ${name}` });
+      continue;
+    }
+    const converted = convertParameter(def.type, value);
+    const messages = converted.error
+      ? [converted.error]
+      : checkParameterValue(name, def, converted.value!).map((m) => m.replace(/^\w+: /, ''));
+    if (value.length > MAX_PARAMETER_VALUE_CHARS) {
+      messages.push(`at most ${MAX_PARAMETER_VALUE_CHARS} characters as a runbook parameter (${value.length})`);
+    }
+    for (const m of messages) out.push({ field, parameter: name, value, rule: `accepted by the runbook parameter ${name}: ${m}` });
+  }
+  return out;
+}
