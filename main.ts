@@ -14,21 +14,51 @@
  * nothing: the config is validated before the cdktf App (which creates the output folder) exists.
  */
 import { App } from 'cdktf';
-import { ConfigError, formatProblem, loadConfig } from './config';
+import { ConfigError, formatProblem, loadConfig, renderValue } from './config';
 import { selectAccounts, selectorFromEnvironment } from './config/select';
 import { buildStacks } from './stacks';
 
 /** The configuration synthesized when none is named. */
 export const DEFAULT_CONFIG = 'examples/single-account.yaml';
 
-/** The cdktf context as the CLI passes it (`CDKTF_CONTEXT_JSON`), read before the App exists. */
-function readContext(env: NodeJS.ProcessEnv): Record<string, unknown> {
+/**
+ * The cdktf context as the CLI passes it (`CDKTF_CONTEXT_JSON`), read before the App exists. Unset or empty is `{}`
+ * (as cdktf's App reads it); anything else must be a JSON object, or the App constructor would throw a bare
+ * SyntaxError (or accept an array or a string as context).
+ * https://developer.hashicorp.com/terraform/cdktf/create-and-deploy/configuration-file
+ * @returns the context, or `undefined` after printing `CDKTF_CONTEXT_JSON: <value>: a JSON object (cdktf context)`
+ *   (the value JSON-quoted, so it stays on one line) to stderr.
+ */
+function readContext(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
+  const raw = env.CDKTF_CONTEXT_JSON;
+  if (raw === undefined || raw === '') return {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(env.CDKTF_CONTEXT_JSON ?? '{}');
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+    parsed = JSON.parse(raw);
   } catch {
-    return {};
+    parsed = undefined;
   }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  console.error(`CDKTF_CONTEXT_JSON: ${renderValue(raw)}: a JSON object (cdktf context)`);
+  return undefined;
+}
+
+/**
+ * The config file: env `CLOUDTRAIL_GUARD_CONFIG`, else context `config`, else {@link DEFAULT_CONFIG}.
+ * @returns the path, or `undefined` after printing to stderr why the variable (set but empty) or the context key
+ *   (empty or not a string) names no file.
+ */
+function configFile(env: NodeJS.ProcessEnv, context: Record<string, unknown>): string | undefined {
+  const fromEnv = env.CLOUDTRAIL_GUARD_CONFIG;
+  if (fromEnv !== undefined) {
+    if (fromEnv.trim() !== '') return fromEnv;
+    console.error('environment variable CLOUDTRAIL_GUARD_CONFIG is empty: a path to a config file');
+    return undefined;
+  }
+  if (context.config === undefined) return DEFAULT_CONFIG;
+  if (typeof context.config === 'string' && context.config.trim() !== '') return context.config;
+  console.error(`cdktf context key "config": ${renderValue(context.config)}: a path to a config file`);
+  return undefined;
 }
 
 /**
@@ -38,7 +68,8 @@ function readContext(env: NodeJS.ProcessEnv): Record<string, unknown> {
  */
 export function main(env: NodeJS.ProcessEnv = process.env): number {
   const context = readContext(env);
-  const file = env.CLOUDTRAIL_GUARD_CONFIG ?? (typeof context.config === 'string' ? context.config : DEFAULT_CONFIG);
+  const file = context && configFile(env, context);
+  if (context === undefined || file === undefined) return 1;
   let config;
   try {
     config = selectAccounts(loadConfig(file), selectorFromEnvironment(env, context));

@@ -21,8 +21,8 @@ export const TAGS_CONTEXT = 'tags';
 /** Which accounts to keep. An empty selector (neither field) keeps every account. */
 export interface AccountSelector {
   /**
-   * Keep the accounts whose account ID or stack name (`cloudtrail-guard-<account>-<region>`) is listed. An account ID
-   * selects every home Region of that account. Each entry must name an account in the configuration.
+   * Keep the accounts whose account ID or stack name (`cloudtrail-guard-<account>-<region>`) is listed. Each entry
+   * must name an account in the configuration.
    * @default every account
    */
   readonly accounts?: readonly string[];

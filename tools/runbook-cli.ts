@@ -2,19 +2,21 @@
  * Runs or checks an SSM Automation runbook locally (`npm run runbook -- ...`). See `--help`.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isKnownRegion } from '../config/regions';
 import {
   ASSUMED_STATES,
   assumedTrail,
   checkDocument,
   CloudTrailModel,
   DryRunCaller,
-  loadRunbook,
   ParameterValidationError,
+  parseRunbook,
   RUNBOOK_PATH,
   runAutomation,
   SdkApiCaller,
   type AssumedState,
+  type AutomationDocument,
   type RawParameterValue,
   type TrailState,
 } from '../runbook/executor';
@@ -40,36 +42,101 @@ Credentials: the AWS SDK's default chain (environment, profile, SSO, instance ro
 reported, not assumed: run with credentials that may make the calls.
 Exit status: 0 success, 1 execution Failed or check problems, 2 usage or refused parameters.`;
 
+/** Prints `runbook: <message>` (one line) to stderr and exits 2 (usage or refused parameters). */
 function fail(message: string): never {
   process.stderr.write(`runbook: ${message}\n`);
   process.exit(2);
 }
 
+/** Exits 2 with `runbook: <option> <value>: <allowed>`, the value JSON-quoted so stray white space shows. */
+function badOption(option: string, value: unknown, allowed: string): never {
+  fail(`${option} ${JSON.stringify(value)}: ${allowed}`);
+}
+
+/** The first line of an error's message, for a one-line report. */
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0].trim();
+}
+
+/** Reads a file named by `option`, or exits 2 naming the option, the path and why it could not be read. */
+function readOptionFile(option: string, path: string, allowed: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    badOption(option, path, `cannot read the file (${code ?? firstLine(e)}); ${allowed}`);
+  }
+}
+
+/** Reads a JSON object from the file named by `option`, or exits 2 naming the option, the path and the rule. */
+function readJsonObject(option: string, path: string, allowed: string): Record<string, unknown> {
+  const text = readOptionFile(option, path, allowed);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    badOption(option, path, `not JSON (${firstLine(e)}); ${allowed}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    badOption(option, path, `holds ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}; ${allowed}`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Loads the runbook named by `--file`, or exits 2 naming the option, the path and the rule. */
+function readRunbook(file: string | undefined): AutomationDocument {
+  const path = file ?? RUNBOOK_PATH;
+  const allowed = 'an SSM Automation runbook (YAML with schemaVersion and mainSteps)';
+  const text = readOptionFile('--file', path, allowed);
+  try {
+    return parseRunbook(text);
+  } catch (e) {
+    badOption('--file', path, `not a runbook (${firstLine(e)}); ${allowed}`);
+  }
+}
+
+const OPTIONS = {
+  file: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  'params-file': { type: 'string' },
+  region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  'account-id': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'assume-state': { type: 'string' },
+  'state-file': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** `parseArgs`, with its errors (unknown option, missing value) as one-line usage errors (exit 2). */
+function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const known = Object.keys(OPTIONS)
+      .map((o) => `--${o}`)
+      .join(', ');
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /option '([^']*)'/i.exec(firstLine(e))?.[1] ?? firstLine(e);
+      fail(`${option}: unknown option; one of ${known} (see --help)`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') fail(`${firstLine(e)} (see --help)`);
+    throw e;
+  }
+}
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      file: { type: 'string' },
-      param: { type: 'string', multiple: true },
-      'params-file': { type: 'string' },
-      region: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      'account-id': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'assume-state': { type: 'string' },
-      'state-file': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(process.argv.slice(2));
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return;
   }
   const command = positionals[0] ?? 'run';
   if (!['run', 'check'].includes(command) || positionals.length > 1)
-    fail(`unknown command ${positionals.join(' ')}\n${HELP}`);
-  const doc = loadRunbook(values.file ?? RUNBOOK_PATH);
+    fail(`unknown command ${JSON.stringify(positionals.join(' '))}: run or check (see --help)`);
+  const doc = readRunbook(values.file);
 
   if (command === 'check') {
     const problems = checkDocument(doc);
@@ -82,8 +149,12 @@ async function main(): Promise<void> {
   }
 
   const params: Record<string, RawParameterValue> = {};
-  if (values['params-file']) {
-    const fromFile = JSON.parse(readFileSync(values['params-file'], 'utf8')) as Record<string, unknown>;
+  if (values['params-file'] !== undefined) {
+    const fromFile = readJsonObject(
+      '--params-file',
+      values['params-file'],
+      'a JSON object {"Name": "value" | ["v1", "v2"]}',
+    );
     for (const [k, v] of Object.entries(fromFile)) {
       if (typeof v === 'string' || (Array.isArray(v) && v.every((e) => typeof e === 'string')))
         params[k] = v as RawParameterValue;
@@ -100,17 +171,28 @@ async function main(): Promise<void> {
     const prev = params[k];
     params[k] = prev === undefined ? v : [...(typeof prev === 'string' ? [prev] : prev), v];
   }
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const REGION_RULE = 'a known AWS Region such as us-east-1 (exactly, no white space)';
+  if (values.region !== undefined && !isKnownRegion(values.region)) badOption('--region', values.region, REGION_RULE);
+  const regionVar = ['AWS_REGION', 'AWS_DEFAULT_REGION'].find((v) => process.env[v]);
+  const region = values.region ?? (regionVar ? process.env[regionVar] : undefined);
   if (!region) fail('no Region: pass --region or set AWS_REGION');
+  if (!isKnownRegion(region)) badOption(`environment variable ${regionVar}`, region, REGION_RULE);
+  const accountIdOption = values['account-id'];
+  if (accountIdOption !== undefined && !/^\d{12}$/.test(accountIdOption))
+    badOption('--account-id', accountIdOption, 'a 12-digit AWS account ID');
+  const endpoint = values['endpoint-url'];
+  if (endpoint !== undefined && !(URL.canParse(endpoint) && /^https?:$/.test(new URL(endpoint).protocol)))
+    badOption('--endpoint-url', endpoint, 'an http(s) URL such as http://localhost:4566');
 
   let caller;
   let model: CloudTrailModel | undefined;
   if (values['dry-run']) {
     const state = (values['assume-state'] ?? (values['state-file'] ? 'compliant' : 'absent')) as AssumedState;
-    if (!ASSUMED_STATES.includes(state)) fail(`--assume-state ${state}: one of ${ASSUMED_STATES.join(', ')}`);
-    const overrides = values['state-file']
-      ? (JSON.parse(readFileSync(values['state-file'], 'utf8')) as Partial<TrailState>)
-      : {};
+    if (!ASSUMED_STATES.includes(state)) badOption('--assume-state', state, `one of ${ASSUMED_STATES.join(', ')}`);
+    const overrides =
+      values['state-file'] !== undefined
+        ? (readJsonObject('--state-file', values['state-file'], 'a JSON object of TrailState fields') as Partial<TrailState>)
+        : {};
     const accountId =
       values['account-id'] ??
       /^arn:[^:]+:iam::(\d{12}):/.exec(String(params.AutomationAssumeRole ?? ''))?.[1] ??

@@ -1,8 +1,11 @@
 /**
  * `npm run runbook -- ...`: the dry run prints the planned calls for a stopped trail; `check` runs the static checks;
- * refused parameters exit 2.
+ * refused parameters and usage errors (bad Region, account ID, files, options) exit 2 with one line.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT } from './harness';
 
 const PARAMS = [
@@ -75,3 +78,104 @@ describe('runbook CLI', () => {
     expect(r.stderr).toContain('IsMultiRegionTrail (Boolean): a Boolean is exactly "true" or "false", got "True"');
   });
 });
+
+describe('runbook CLI usage errors: one line naming the option, the value and what is allowed; exit 2; no stack trace', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'ctg-runbook-cli-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    const path = join(tmp, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  /** Asserts exit 2, exactly one stderr line (`runbook: ...`), and no stack trace. */
+  const expectUsage = (r: ReturnType<typeof cli>, line: string | RegExp): void => {
+    expect(r.status).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    if (typeof line === 'string') expect(lines[0]).toBe(line);
+    else expect(lines[0]).toMatch(line);
+    expect(r.stderr).not.toMatch(/\n\s+at |SyntaxError|TypeError/);
+  };
+  const REGION_RULE = 'a known AWS Region such as us-east-1 (exactly, no white space)';
+
+  it.each([['junk'], ['us-east-1 '], ['']])('--region %j', (region) => {
+    expectUsage(cli('--dry-run', '--region', region, ...PARAMS), `runbook: --region ${JSON.stringify(region)}: ${REGION_RULE}`);
+  });
+
+  it('a Region from AWS_REGION is checked too, naming the variable', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/runbook-cli.ts', '--dry-run', ...PARAMS], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_REGION: 'mars-1', AWS_DEFAULT_REGION: '', AWS_PROFILE: 'cloudtrail-guard-none' },
+    });
+    expectUsage(r, `runbook: environment variable AWS_REGION "mars-1": ${REGION_RULE}`);
+  });
+
+  it.each([['junk'], ['1111111111111 ']])('--account-id %j', (id) => {
+    expectUsage(
+      cli('--dry-run', '--region', 'us-east-1', '--account-id', id, ...PARAMS),
+      `runbook: --account-id ${JSON.stringify(id)}: a 12-digit AWS account ID`,
+    );
+  });
+
+  it('--params-file that is not JSON, not an object, or missing', () => {
+    const notJson = file('params-not-json.json', 'not json');
+    expectUsage(
+      cli('--dry-run', '--region', 'us-east-1', '--params-file', notJson),
+      new RegExp(`^runbook: --params-file ${escape(JSON.stringify(notJson))}: not JSON \\(.+\\); a JSON object \\{"Name": "value" \\| \\["v1", "v2"\\]\\}$`),
+    );
+    const list = file('params-list.json', '["TrailName=x"]');
+    expectUsage(
+      cli('--dry-run', '--region', 'us-east-1', '--params-file', list),
+      `runbook: --params-file ${JSON.stringify(list)}: holds an array; a JSON object {"Name": "value" | ["v1", "v2"]}`,
+    );
+    const missing = join(tmp, 'no-such-params.json');
+    expectUsage(
+      cli('--dry-run', '--region', 'us-east-1', '--params-file', missing),
+      `runbook: --params-file ${JSON.stringify(missing)}: cannot read the file (ENOENT); a JSON object {"Name": "value" | ["v1", "v2"]}`,
+    );
+  });
+
+  it('--state-file that is not JSON', () => {
+    const bad = file('state.json', '{"isLogging": fals');
+    expectUsage(
+      cli('--dry-run', '--region', 'us-east-1', '--state-file', bad, ...PARAMS),
+      new RegExp(`^runbook: --state-file ${escape(JSON.stringify(bad))}: not JSON \\(.+\\); a JSON object of TrailState fields$`),
+    );
+  });
+
+  it('check --file with a missing file or a file that is not a runbook', () => {
+    const missing = join(tmp, 'no-such-runbook.yml');
+    expectUsage(
+      cli('check', '--file', missing),
+      `runbook: --file ${JSON.stringify(missing)}: cannot read the file (ENOENT); an SSM Automation runbook (YAML with schemaVersion and mainSteps)`,
+    );
+    const notRunbook = file('not-runbook.yml', 'description: no steps\n');
+    expectUsage(
+      cli('check', '--file', notRunbook),
+      `runbook: --file ${JSON.stringify(notRunbook)}: not a runbook (a runbook has schemaVersion (a string such as "0.3")); an SSM Automation runbook (YAML with schemaVersion and mainSteps)`,
+    );
+  });
+
+  it('an unknown option, a missing option value, and an unknown command', () => {
+    expectUsage(cli('--bogus'), /^runbook: --bogus: unknown option; one of --file, --param, --params-file, --region, .*--help \(see --help\)$/);
+    expectUsage(cli('--dry-run', '--region'), /^runbook: Option '--region <value>' argument missing \(see --help\)$/);
+    expectUsage(cli('deploy'), 'runbook: unknown command "deploy": run or check (see --help)');
+  });
+
+  it('--assume-state and --endpoint-url outside their allowed values', () => {
+    expectUsage(
+      cli('--dry-run', '--region', 'us-east-1', '--assume-state', 'broken', ...PARAMS),
+      /^runbook: --assume-state "broken": one of absent, .+$/,
+    );
+    expectUsage(
+      cli('--region', 'us-east-1', '--endpoint-url', 'localhost:4566', ...PARAMS),
+      'runbook: --endpoint-url "localhost:4566": an http(s) URL such as http://localhost:4566',
+    );
+  });
+});
+
+/** Escapes a string for use inside a RegExp. */
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

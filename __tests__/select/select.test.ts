@@ -18,6 +18,7 @@ function problemsOf(fn: () => unknown) {
 
 // multi: 111111111111 us-east-1 (environment=management), 222222222222 eu-west-1 (production), 333333333333 ap-southeast-2 (staging);
 // all carry owner=platform-security from defaults.
+// twin: 111111111111 us-east-1 (production), 222222222222 eu-west-1 (production, pci), 333333333333 us-east-1 (staging, team edge).
 const twin = parseConfig(
   [
     'estate: twin',
