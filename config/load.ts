@@ -17,6 +17,7 @@ import {
 } from './naming';
 import { partitionOf } from './regions';
 import { runbookValueProblems } from './runbook-contract';
+import { trailTamperScp } from '../modules/policies/tamper-scp';
 import { GuardConfigInput } from './schema';
 import type { AccountConfig, GuardConfig, StateConfig } from './types';
 
@@ -361,17 +362,27 @@ export function parseConfig(text: string, file: string): GuardConfig {
 
   // Organization-wide rules.
   const org = input.organization;
+  let tamperProtection: NonNullable<GuardConfig['organization']>['tamperProtection'];
   if (org?.tamperProtection) {
-    const mgmt = input.accounts.findIndex((a) => a.accountId === org.managementAccountId);
-    const orgTrail = mgmt >= 0 && (accounts[mgmt]?.trail.isOrganizationTrail ?? false);
-    if (!orgTrail) {
+    if (!input.accounts.some((a) => a.accountId === org.managementAccountId)) {
       problems.push(
         problem(
           ['organization', 'tamperProtection'],
-          `an account entry for the management account ${org.managementAccountId} with trail.isOrganizationTrail: true (the SCP is created in that stack)`,
+          `an account entry for the management account ${org.managementAccountId} (the SCP is created in that stack)`,
           undefined,
         ),
       );
+    }
+    const partition = accounts[0]?.partition ?? 'aws';
+    tamperProtection = {
+      targetIds: org.tamperProtection.targetIds,
+      trailArns: [...new Set(accounts.map((a) => a.trail.name))].map((n) => `arn:${partition}:cloudtrail:*:*:trail/${n}`),
+      exemptRoleArns: [...new Set([...(org.tamperProtection.exemptRoleArns ?? []), ...accounts.map((a) => a.automationRole.arn)])],
+    };
+    try {
+      trailTamperScp({ partition, ...tamperProtection });
+    } catch (e) {
+      problems.push(problem(['organization', 'tamperProtection'], `an SCP AWS Organizations accepts (${(e as Error).message})`, undefined));
     }
     const ids = org.tamperProtection.targetIds;
     ids.forEach((id, k) => {
@@ -410,10 +421,7 @@ export function parseConfig(text: string, file: string): GuardConfig {
     managementAccountId: input.organization.managementAccountId,
     // From the whole file, before any selection, so that a stack's policies never depend on what else is synthesized.
     memberAccountIds: accounts.map((a) => a.accountId).filter((id) => id !== input.organization!.managementAccountId),
-    tamperProtection: input.organization.tamperProtection && {
-      targetIds: input.organization.tamperProtection.targetIds,
-      exemptRoleArns: input.organization.tamperProtection.exemptRoleArns ?? [],
-    },
+    tamperProtection,
   };
   return { file, estate: input.estate, state, organization, accounts };
 }

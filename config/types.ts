@@ -92,7 +92,17 @@ export interface OrganizationConfig {
   readonly managementAccountId: string;
   /** Every other account in the configuration file (before any selection). */
   readonly memberAccountIds: readonly string[];
-  readonly tamperProtection?: { readonly targetIds: readonly string[]; readonly exemptRoleArns: readonly string[] };
+  /**
+   * The tamper-prevention SCP, from the whole file (before any selection), created in the management account's stack.
+   * `trailArns`: one `arn:<p>:cloudtrail:*:*:trail/<name>` per distinct guarded trail name, so the SCP covers each
+   * account's own trail as well as the organization trail. `exemptRoleArns`: the break-glass roles, then the automation
+   * role of every account (they call UpdateTrail and PutEventSelectors).
+   */
+  readonly tamperProtection?: {
+    readonly targetIds: readonly string[];
+    readonly trailArns: readonly string[];
+    readonly exemptRoleArns: readonly string[];
+  };
 }
 
 export interface GuardConfig {

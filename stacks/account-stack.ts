@@ -211,12 +211,14 @@ export class AccountStack extends TerraformStack {
       });
     }
 
-    const scp = organization?.tamperProtection;
-    if (organization && scp) {
+    // The tamper-prevention SCP lives in the management account's stack; it covers every guarded trail name.
+    const scp = config.organization?.tamperProtection;
+    if (scp && config.organization?.managementAccountId === accountId) {
       this.tamperProtection = new TamperProtection(this, 'tamper-protection', {
         partition,
-        trailArns: [trailArn],
+        trailArns: [...scp.trailArns],
         targetIds: [...scp.targetIds],
+        managementAccountId: accountId,
         exemptRoleArns: [...scp.exemptRoleArns],
       });
     }

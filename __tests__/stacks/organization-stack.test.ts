@@ -69,9 +69,13 @@ test('the tamper-prevention SCP denies changes to the trail except to the exempt
     'cloudtrail:StopLogging',
     'cloudtrail:UpdateTrail',
   ]);
-  expect([deny.Resource].flat()).toEqual([TRAIL_ARN]);
-  expect(JSON.stringify(deny.Condition)).toContain('arn:aws:iam::111111111111:role/break-glass');
-  expect(JSON.stringify(deny.Condition)).toContain('arn:aws:iam::*:role/cloudtrail-guard-automation-*');
+  expect([deny.Resource].flat()).toEqual(['arn:aws:cloudtrail:*:*:trail/org-audit']);
+  expect(deny.Condition).toEqual({
+    ArnNotLike: {
+      'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/break-glass', 'arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1'],
+    },
+  });
+  expect(JSON.stringify(doc)).not.toContain('*:role');
   const attachments = resources(j, 'aws_organizations_policy_attachment').map(([, a]) => a.target_id);
   expect(attachments).toEqual(['r-ab12']);
 });
