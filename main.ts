@@ -13,6 +13,8 @@
  * A bad config prints one line per problem (`file:line:col: $.path: value: rule`) to stderr, exits 1 and writes
  * nothing: the config is validated before the cdktf App (which creates the output folder) exists.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, formatProblem, loadConfig, renderValue } from './config';
 import { selectAccounts, selectorFromEnvironment } from './config/select';
@@ -63,8 +65,9 @@ function configFile(env: NodeJS.ProcessEnv, context: Record<string, unknown>): s
 
 /**
  * Runs the app.
- * @returns the process exit code: 0 on success, 1 on a configuration problem.
- * @throws anything other than a ConfigError (a bug), so that its stack trace is shown.
+ * @returns the process exit code: 0 on success, 1 on a configuration problem or an input a construct refused
+ *   (printed in one line; `CLOUDTRAIL_GUARD_DEBUG=1` rethrows it with its stack trace).
+ * @throws an unexpected error while loading the config (a bug), so that its stack trace is shown.
  */
 export function main(env: NodeJS.ProcessEnv = process.env): number {
   const context = readContext(env);
@@ -79,11 +82,45 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     console.error(`cloudtrail-guard: ${e.problems.length} configuration problem(s); nothing was synthesized.`);
     return 1;
   }
-  const app = new App();
-  const stacks = buildStacks(app, config);
-  app.synth();
-  console.error(`cloudtrail-guard: ${stacks.length} stack(s) from ${file} written to ${app.outdir}/stacks`);
+  const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const outdirExisted = existsSync(outdir);
+  let written: string[];
+  try {
+    const app = new App({ outdir });
+    written = buildStacks(app, config).map((s) => s.node.id);
+    app.synth();
+  } catch (e) {
+    // A construct refused its input (a rule the config schema cannot express). Say so in one line, and leave no
+    // half-written output behind.
+    if (env.CLOUDTRAIL_GUARD_DEBUG === '1') throw e;
+    console.error(`${file}: ${(e as Error).message}`);
+    console.error('cloudtrail-guard: nothing was synthesized (set CLOUDTRAIL_GUARD_DEBUG=1 for the stack trace).');
+    if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
+    return 1;
+  }
+  const removed = removeStaleStacks(outdir, written);
+  console.log(
+    `cloudtrail-guard: ${written.length} stack(s) from ${file} written to ${join(outdir, 'stacks')}` +
+      (removed.length ? `; removed ${removed.length} stale stack folder(s): ${removed.join(', ')}` : ''),
+  );
   return 0;
+}
+
+/**
+ * Removes the folders under `<outdir>/stacks` of stacks this synth did not write (accounts removed from the config or
+ * not selected), as `cdktf synth` does, so that a loop over `cdktf.out/stacks/*` never applies a stale stack.
+ * Remote state is untouched, and local state lives outside `cdktf.out` (see stacks/backend.ts).
+ * @returns the names of the folders removed
+ */
+export function removeStaleStacks(outdir: string, written: readonly string[]): string[] {
+  const dir = join(outdir, 'stacks');
+  if (!existsSync(dir)) return [];
+  const keep = new Set(written);
+  const stale = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !keep.has(d.name))
+    .map((d) => d.name);
+  for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
+  return stale;
 }
 
 if (require.main === module) {
