@@ -246,7 +246,11 @@ export const StateInput = z.discriminatedUnion('backend', [
     /** Directory for the state files, relative to the stack's working directory. @default 'terraform.tfstate.d' */
     directory: z
       .string()
-      .regex(/^[^\x00-\x1f\x7f]{1,1024}$/, { error: 'a folder path: 1 to 1024 characters, no control characters' })
+      .min(1, { error: 'a folder path: 1 to 1024 characters, no control characters' })
+      .max(1024, { error: 'a folder path: 1 to 1024 characters, no control characters' })
+      .refine((d) => ![...d].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
+        error: 'a folder path: 1 to 1024 characters, no control characters',
+      })
       .optional(),
   }),
   z.strictObject({

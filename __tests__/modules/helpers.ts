@@ -20,7 +20,6 @@ export function bareStack(): TerraformStack {
 }
 
 /** Parsed Terraform JSON: shape-checked by the assertions themselves. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 /** Synthesizes and parses the stack. */
