@@ -87,16 +87,22 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** The child command for one (impl, mode). */
+/** The cdktf CLI, run as `npm run`/`npm exec` run it (node_modules/.bin), without npx's own start-up. */
+const CDKTF_CLI = join(ROOT, 'node_modules', '.bin', 'cdktf');
+
+/**
+ * The child command for one (impl, mode). The cdktf CLI is started the same way for both, so the comparison is of
+ * the apps; the baseline's app command (its cdktf.json) is the naive one, `npx ts-node main.ts`.
+ */
 function command(impl: Impl, mode: Mode, outdir: string): { cmd: string[]; cwd: string } {
   if (impl === 'ours') {
     return mode === 'app'
       ? { cmd: ['node', 'bin/synth.js'], cwd: ROOT }
-      : { cmd: ['npx', '--no-install', 'cdktf', 'synth', '--output', outdir], cwd: ROOT };
+      : { cmd: [CDKTF_CLI, 'synth', '--output', outdir], cwd: ROOT };
   }
   return mode === 'app'
     ? { cmd: ['npx', '--no-install', 'ts-node', 'main.ts'], cwd: BASELINE_DIR }
-    : { cmd: ['npx', '--no-install', 'cdktf', 'synth', '--output', outdir], cwd: BASELINE_DIR };
+    : { cmd: [CDKTF_CLI, 'synth', '--output', outdir], cwd: BASELINE_DIR };
 }
 
 function childEnv(configFile: string, outdir: string, tfrc: string): NodeJS.ProcessEnv {
