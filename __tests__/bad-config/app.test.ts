@@ -4,8 +4,8 @@
  * `cdktf synth --output`), exits non-zero, prints one line per problem naming file, path, value and rule
  * (`file:line:col: $.path: value: rule`), and writes nothing to the output folder.
  *
- * Each spawn costs seconds, so a representative subset goes through the app; all fixtures go through `loadConfig`
- * in-process in load.test.ts.
+ * Every fixture goes through the bundled app (about half a second each); two also through main.ts from source, and two
+ * through `cdktf synth`, whose start-up costs seconds. load.test.ts checks every problem's fields in-process.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -18,13 +18,9 @@ const ROOT = resolve(__dirname, '..', '..');
 const cases = new Map(badConfigCases().map((c) => [c.name, c]));
 
 /** [fixture, how the app is started]: `bundle` is `node bin/synth.js` (npm run synth), `tsx` is main.ts from source. */
+// Every fixture through the bundle (what `npm run synth` runs), and two through main.ts from source.
 const THROUGH_APP: Array<[string, 'bundle' | 'tsx']> = [
-  ['account-id-unquoted-number', 'bundle'],
-  ['region-unknown', 'bundle'],
-  ['prefix-double-slash', 'bundle'],
-  ['duplicate-bucket', 'bundle'],
-  ['state-backend-s4', 'bundle'],
-  ['yaml-tab', 'bundle'],
+  ...[...cases.keys()].sort().map((name): [string, 'bundle'] => [name, 'bundle']),
   ['several-problems', 'tsx'],
   ['does-not-exist', 'tsx'],
 ];
