@@ -1,45 +1,17 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { automationPermissionsPolicy, automationTrustPolicy } from './policies/automation-role-policy';
+import {
+  automationPermissionsPolicy,
+  type AutomationPermissionsPolicyProps,
+  automationTrustPolicy,
+} from './policies/automation-role-policy';
 import { PolicyDocument, policyJson } from './policies/types';
 
-/** Props of {@link AutomationRole}. */
-export interface AutomationRoleProps {
+/** Props of {@link AutomationRole}: the permissions policy's inputs ({@link AutomationPermissionsPolicyProps}), plus the role's own. */
+export interface AutomationRoleProps extends AutomationPermissionsPolicyProps {
   /** The role name (IAM is global: include the home Region, see `automationRoleName`). */
   readonly roleName: string;
-  /** `aws`, `aws-cn` or `aws-us-gov`. */
-  readonly partition: string;
-  /** The trail's home Region. */
-  readonly region: string;
-  /** The account the role lives in. */
-  readonly accountId: string;
-  /** The one trail the runbook may manage. */
-  readonly trailArn: string;
-  /** The log bucket's ARN. */
-  readonly bucketArn: string;
-  /** The trail key's ARN (a token is fine; never an alias). */
-  readonly kmsKeyArn: string;
-  /**
-   * The trail is an organization trail (adds the Organizations and service-linked-role permissions CreateTrail needs).
-   * @default false
-   */
-  readonly isOrganizationTrail?: boolean;
-  /**
-   * The trail's SNS topic ARN (no permission is granted for it).
-   * @default undefined
-   */
-  readonly snsTopicArn?: string;
-  /**
-   * The CloudWatch Logs role the runbook passes to CloudTrail (adds `iam:PassRole` on it).
-   * @default undefined
-   */
-  readonly cloudWatchLogsRoleArn?: string;
-  /**
-   * Grant `cloudtrail:AddTags` on the trail (when the runbook tags the trail it creates).
-   * @default false
-   */
-  readonly allowTagging?: boolean;
   /**
    * Maximum session duration in seconds.
    * @default 3600

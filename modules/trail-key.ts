@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import type { OrganizationRef } from './policies/log-bucket-policy';
-import { trailKeyPolicy } from './policies/trail-key-policy';
+import { trailKeyPolicy, type TrailKeyPolicyProps } from './policies/trail-key-policy';
 import { PolicyDocument, policyJson } from './policies/types';
 
-/** Props of {@link TrailKey}. */
-export interface TrailKeyProps {
+/** Props of {@link TrailKey}: the key policy's inputs ({@link TrailKeyPolicyProps}), plus the key's own settings. */
+export interface TrailKeyProps extends TrailKeyPolicyProps {
   /** The alias, `alias/<name>`; must not begin with `alias/aws/` (reserved for AWS managed keys). */
   readonly alias: string;
   /**
@@ -14,34 +13,6 @@ export interface TrailKeyProps {
    * @default 30
    */
   readonly deletionWindowInDays?: number;
-  /** `aws`, `aws-cn` or `aws-us-gov`. */
-  readonly partition: string;
-  /** The key's Region (the trail's home Region). */
-  readonly region: string;
-  /** The account that owns the key. */
-  readonly accountId: string;
-  /** ARN of the trail that uses the key (`aws:SourceArn`). */
-  readonly trailArn: string;
-  /**
-   * Organization of an organization trail.
-   * @default undefined (account mode)
-   */
-  readonly organization?: OrganizationRef;
-  /**
-   * Member accounts whose trails may use the key (organization trail only).
-   * @default []
-   */
-  readonly memberAccountIds?: readonly string[];
-  /**
-   * The log bucket uses an S3 Bucket Key (adds CloudTrail `kms:Decrypt`, FC-06).
-   * @default true
-   */
-  readonly bucketKeyEnabled?: boolean;
-  /**
-   * Let AWS Config encrypt its deliveries to the log bucket with this key.
-   * @default false
-   */
-  readonly allowConfigDelivery?: boolean;
   /**
    * Description of the key.
    * @default 'cloudtrail-guard: encrypts CloudTrail log files of <trailArn>'
