@@ -342,6 +342,7 @@ export function parseConfig(text: string, file: string): GuardConfig {
         name: CONFIG_RULE_NAME,
         maximumExecutionFrequency: acc.configRule?.maximumExecutionFrequency ?? 'One_Hour',
         recorder: acc.configRule?.recorder ?? 'existing',
+        createServiceLinkedRole: acc.configRule?.createServiceLinkedRole ?? true,
       },
       remediation: {
         maximumAutomaticAttempts: acc.remediation?.maximumAutomaticAttempts ?? 5,

@@ -178,6 +178,12 @@ export const ConfigRuleSettings = z.strictObject({
    * @default 'existing'
    */
   recorder: z.enum(['existing', 'create']).optional(),
+  /**
+   * With `recorder: create`: also create AWS Config's service-linked role (AWSServiceRoleForConfig). Set false where
+   * the role exists already (any account that has used AWS Config), or CreateServiceLinkedRole fails.
+   * @default true
+   */
+  createServiceLinkedRole: z.boolean().optional(),
 });
 
 /** Settings of the remediation configuration. https://docs.aws.amazon.com/config/latest/APIReference/API_RemediationConfiguration.html */

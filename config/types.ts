@@ -57,6 +57,8 @@ export interface ConfigRuleConfig {
   readonly name: string;
   readonly maximumExecutionFrequency: 'One_Hour' | 'Three_Hours' | 'Six_Hours' | 'Twelve_Hours' | 'TwentyFour_Hours';
   readonly recorder: 'existing' | 'create';
+  /** With `recorder: create`, create AWS Config's service-linked role too. */
+  readonly createServiceLinkedRole: boolean;
 }
 
 export interface RemediationConfig {

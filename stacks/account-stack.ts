@@ -155,6 +155,7 @@ export class AccountStack extends TerraformStack {
         accountId,
         bucketName: account.logBucket.name,
         s3KmsKeyArn: this.kmsKeyArn,
+        createServiceLinkedRole: account.configRule.createServiceLinkedRole,
         dependsOn: [this.logBucket.bucketPolicy],
       });
     }

@@ -39,7 +39,7 @@ describe('loadConfig on the examples', () => {
       },
       logBucket: { name: 'ct-logs-111111111111', arn: 'arn:aws:s3:::ct-logs-111111111111', s3KeyPrefix: 'logs' },
       kmsKey: { alias: 'alias/cloudtrail-logs', deletionWindowInDays: 30, existingKeyArn: undefined },
-      configRule: { name: 'cloudtrail-enabled', maximumExecutionFrequency: 'One_Hour', recorder: 'existing' },
+      configRule: { name: 'cloudtrail-enabled', maximumExecutionFrequency: 'One_Hour', recorder: 'existing', createServiceLinkedRole: true },
       remediation: { maximumAutomaticAttempts: 5, retryAttemptSeconds: 60, concurrentExecutionRatePercentage: 10, errorPercentage: 10, fastPath: true },
       automationRole: {
         name: 'cloudtrail-guard-automation-us-east-1',

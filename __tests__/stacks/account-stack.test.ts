@@ -294,3 +294,28 @@ accounts:
     for (const str of allStrings(s.json)) if (str.startsWith('arn:')) expect(str.startsWith('arn:aws-cn:')).toBe(true);
   });
 });
+
+describe('AWS Config recorder options', () => {
+  const yaml = (createServiceLinkedRole: boolean) => `
+estate: test
+state: { backend: local }
+accounts:
+  - accountId: "222222222222"
+    homeRegion: eu-west-1
+    configRule: { recorder: create, createServiceLinkedRole: ${createServiceLinkedRole} }
+`;
+
+  test('createServiceLinkedRole: true creates AWSServiceRoleForConfig and the recorder uses it', () => {
+    const [s] = synthYaml(yaml(true));
+    expect(only(s.json, 'aws_iam_service_linked_role').aws_service_name).toBe('config.amazonaws.com');
+    expect(only(s.json, 'aws_config_configuration_recorder').role_arn).toBe(`\${${addressOf(s.json, 'aws_iam_service_linked_role')}.arn}`);
+  });
+
+  test('createServiceLinkedRole: false uses the existing role by its ARN', () => {
+    const [s] = synthYaml(yaml(false));
+    expect(resources(s.json, 'aws_iam_service_linked_role')).toHaveLength(0);
+    expect(only(s.json, 'aws_config_configuration_recorder').role_arn).toBe(
+      'arn:aws:iam::222222222222:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig',
+    );
+  });
+});
