@@ -67,11 +67,12 @@ function yamlKind(value: unknown): string {
 }
 
 /** The rule for a value of the wrong type, phrased as the fix (zod says only "expected string, received number"). */
-function typeRule(expected: string, value: unknown, path: Path): string {
+function typeRule(expected: string, value: unknown, path: Path, source?: string): string {
   const got = yamlKind(value);
   const key = path[path.length - 1];
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    const quoted = JSON.stringify(String(value));
+    // Quote what was written (011111111111), not what YAML made of it (11111111111).
+    const quoted = JSON.stringify(source ?? String(value));
     if (key === 'accountId' || key === 'managementAccountId') {
       return `an AWS account ID is exactly 12 digits, as a quoted string: quote it (${quoted}); unquoted, YAML reads it as ${got} and drops leading zeros`;
     }
@@ -229,7 +230,9 @@ export function parseConfig(text: string, file: string): GuardConfig {
       } else if (issue.code === 'invalid_type' && value === undefined) {
         problems.push(problem(path, `required: ${issue.expected}`, undefined));
       } else if (issue.code === 'invalid_type') {
-        problems.push(problem(path, typeRule(issue.expected, value, path)));
+        const node = doc.getIn(path, true);
+        const source = isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+        problems.push(problem(path, typeRule(issue.expected, value, path, source)));
       } else {
         problems.push(problem(path, issue.message));
       }
@@ -244,13 +247,19 @@ export function parseConfig(text: string, file: string): GuardConfig {
   const accounts: AccountConfig[] = [];
   input.accounts.forEach((acc0, i) => {
     const acc = merge(input.defaults ?? {}, acc0) as typeof acc0;
-    const at = (...p: Array<string | number>): Path => ['accounts', i, ...p];
+    // A value the account does not set itself came from `defaults`: point at it there, and name the account.
+    const at = (...p: Array<string | number>): Path => {
+      const own: Path = ['accounts', i, ...p];
+      return getIn(raw, own) === undefined && p.length > 0 && getIn(raw, ['defaults', ...p]) !== undefined ? ['defaults', ...p] : own;
+    };
+    const accountProblem = (path: Path, rule: string, ...value: [unknown?]): ConfigProblem =>
+      problem(path, path[0] === 'defaults' ? `${rule} (for $.accounts[${i}], from defaults)` : rule, ...value);
     // One entry per account: its trail is multi-Region, and the automation role, the Config service-linked role and the
     // SCP exist once per account, so a second home Region would create them twice.
     const key = acc.accountId;
     if (seen.has(key)) {
       problems.push(
-        problem(at('accountId'), `each account appears once, with one home Region (its trail is multi-Region); already at $.accounts[${seen.get(key)}]`),
+        accountProblem(at('accountId'), `each account appears once, with one home Region (its trail is multi-Region); already at $.accounts[${seen.get(key)}]`),
       );
     } else seen.set(key, i);
 
@@ -259,25 +268,25 @@ export function parseConfig(text: string, file: string): GuardConfig {
     const bucketName = acc.logBucket?.name ?? defaultLogBucketName(acc.accountId, acc.homeRegion);
     if (buckets.has(bucketName)) {
       problems.push(
-        problem(at('logBucket', 'name'), `bucket names are global: each account needs its own; already used at $.accounts[${buckets.get(bucketName)}]`, bucketName),
+        accountProblem(at('logBucket', 'name'), `bucket names are global: each account needs its own; already used at $.accounts[${buckets.get(bucketName)}]`, bucketName),
       );
     } else buckets.set(bucketName, i);
 
     if (input.state.backend === 's3' && input.state.bucket === bucketName) {
-      problems.push(problem(at('logBucket', 'name'), `a bucket other than the state bucket $.state.bucket: the stack would take the state bucket over`, bucketName));
+      problems.push(accountProblem(at('logBucket', 'name'), `a bucket other than the state bucket $.state.bucket: the stack would take the state bucket over`, bucketName));
     }
     const merged = { ...(input.defaults?.tags ?? {}), ...(acc0.tags ?? {}) };
     if (Object.keys(merged).length > MAX_CONFIG_TAGS) {
-      problems.push(problem(at('tags'), `at most ${MAX_CONFIG_TAGS} tags after defaults.tags are merged in (AWS allows 50; the product adds 3)`, Object.keys(merged).length));
+      problems.push(accountProblem(at('tags'), `at most ${MAX_CONFIG_TAGS} tags after defaults.tags are merged in (AWS allows 50; the product adds 3)`, Object.keys(merged).length));
     }
 
     const isOrg = acc.trail?.isOrganizationTrail ?? false;
     if (isOrg) {
       if (!input.organization) {
-        problems.push(problem(at('trail', 'isOrganizationTrail'), 'an organization trail needs $.organization (id and managementAccountId)'));
+        problems.push(accountProblem(at('trail', 'isOrganizationTrail'), 'an organization trail needs $.organization (id and managementAccountId)'));
       } else if (input.organization.managementAccountId !== acc.accountId) {
         problems.push(
-          problem(
+          accountProblem(
             at('trail', 'isOrganizationTrail'),
             `only the management account (${input.organization.managementAccountId}) creates the organization trail`,
           ),
@@ -289,19 +298,19 @@ export function parseConfig(text: string, file: string): GuardConfig {
     if (existingKeyArn) {
       const k = parseArn(existingKeyArn);
       if (k && (k.region !== acc.homeRegion || k.partition !== partition)) {
-        problems.push(problem(at('kmsKey', 'existingKeyArn'), `a key in the home Region ${acc.homeRegion} (partition ${partition}); CloudTrail needs a key in the trail's home Region`));
+        problems.push(accountProblem(at('kmsKey', 'existingKeyArn'), `a key in the home Region ${acc.homeRegion} (partition ${partition}); CloudTrail needs a key in the trail's home Region`));
       }
       if (k && k.account !== acc.accountId) {
-        problems.push(problem(at('kmsKey', 'existingKeyArn'), `a key in account ${acc.accountId}`));
+        problems.push(accountProblem(at('kmsKey', 'existingKeyArn'), `a key in account ${acc.accountId}`));
       }
     }
     if (acc.deploymentRoleArn) {
       const r = parseArn(acc.deploymentRoleArn);
       if (r && r.account !== acc.accountId) {
-        problems.push(problem(at('deploymentRoleArn'), `a role in account ${acc.accountId}, the account it deploys into`));
+        problems.push(accountProblem(at('deploymentRoleArn'), `a role in account ${acc.accountId}, the account it deploys into`));
       }
       if (r && r.partition !== partition) {
-        problems.push(problem(at('deploymentRoleArn'), `a role in partition ${partition}, the home Region's partition`));
+        problems.push(accountProblem(at('deploymentRoleArn'), `a role in partition ${partition}, the home Region's partition`));
       }
     }
 
@@ -357,7 +366,7 @@ export function parseConfig(text: string, file: string): GuardConfig {
     });
     // FC-11: every value the remediation sends must be one the runbook accepts.
     for (const rp of runbookValueProblems(accounts[accounts.length - 1])) {
-      problems.push(problem(at(...rp.field), rp.rule, rp.value));
+      problems.push(accountProblem(at(...rp.field), rp.rule, rp.value));
     }
   });
 
