@@ -13,12 +13,15 @@
  * A bad config prints one line per problem (`file:line:col: $.path: value: rule`) to stderr, exits 1 and writes
  * nothing: the config is validated before the cdktf App (which creates the output folder) exists.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, formatProblem, loadConfig, renderValue } from './config';
 import { selectAccounts, selectorFromEnvironment } from './config/select';
 import { buildStacks } from './stacks';
+
+/** The folder name of one of our stacks (config/naming.ts `stackName`). */
+const STACK_FOLDER = /^cloudtrail-guard-\d{12}-[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** The configuration synthesized when none is named. */
 export const DEFAULT_CONFIG = 'examples/single-account.yaml';
@@ -82,6 +85,10 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     console.error(`cloudtrail-guard: ${e.problems.length} configuration problem(s); nothing was synthesized.`);
     return 1;
   }
+  if (env.CDKTF_OUTDIR !== undefined && env.CDKTF_OUTDIR.trim() === '') {
+    console.error('environment variable CDKTF_OUTDIR is empty: a folder for the synthesized stacks (default cdktf.out)');
+    return 1;
+  }
   const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirExisted = existsSync(outdir);
   let written: string[];
@@ -109,15 +116,19 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * Removes the folders under `<outdir>/stacks` of stacks this synth did not write (accounts removed from the config or
  * not selected), as `cdktf synth` does, so that a loop over `cdktf.out/stacks/*` never applies a stale stack.
- * Remote state is untouched, and local state lives outside `cdktf.out` (see stacks/backend.ts).
+ *
+ * Only what an earlier synth wrote goes: a real folder (not a link) named like a stack of ours
+ * (`cloudtrail-guard-<account>-<region>`) that holds a `cdk.tf.json`. A `stacks` that is a link is left alone, and so
+ * is anything else in it (a state folder, a user's files). Remote state is untouched.
  * @returns the names of the folders removed
  */
 export function removeStaleStacks(outdir: string, written: readonly string[]): string[] {
   const dir = join(outdir, 'stacks');
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || lstatSync(dir).isSymbolicLink() || !lstatSync(dir).isDirectory()) return [];
   const keep = new Set(written);
   const stale = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !keep.has(d.name))
+    .filter((d) => d.isDirectory() && !keep.has(d.name) && STACK_FOLDER.test(d.name))
+    .filter((d) => existsSync(join(dir, d.name, 'cdk.tf.json')))
     .map((d) => d.name);
   for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
   return stale;

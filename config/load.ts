@@ -276,6 +276,11 @@ export function parseConfig(text: string, file: string): GuardConfig {
       problems.push(accountProblem(at('logBucket', 'name'), `a bucket other than the state bucket $.state.bucket: the stack would take the state bucket over`, bucketName));
     }
     const merged = { ...(input.defaults?.tags ?? {}), ...(acc0.tags ?? {}) };
+    const lowerKeys = Object.keys(merged).map((k) => k.toLowerCase());
+    const clash = Object.keys(merged).find((k, n) => lowerKeys.indexOf(k.toLowerCase()) !== n);
+    if (clash !== undefined) {
+      problems.push(accountProblem(at('tags'), `tag keys that differ in more than case after defaults.tags are merged in (IAM tag keys ignore case): ${JSON.stringify(clash)}`, clash));
+    }
     if (Object.keys(merged).length > MAX_CONFIG_TAGS) {
       problems.push(accountProblem(at('tags'), `at most ${MAX_CONFIG_TAGS} tags after defaults.tags are merged in (AWS allows 50; the product adds 3)`, Object.keys(merged).length));
     }
@@ -366,7 +371,9 @@ export function parseConfig(text: string, file: string): GuardConfig {
     });
     // FC-11: every value the remediation sends must be one the runbook accepts.
     for (const rp of runbookValueProblems(accounts[accounts.length - 1])) {
-      problems.push(accountProblem(at(...rp.field), rp.rule, rp.value));
+      // Show what the file says (a log group name, not the ARN built from it), or the value built from defaults.
+      const written = getIn(raw, at(...rp.field));
+      problems.push(accountProblem(at(...rp.field), rp.rule, written !== undefined ? written : rp.value));
     }
   });
 
@@ -383,16 +390,32 @@ export function parseConfig(text: string, file: string): GuardConfig {
         ),
       );
     }
-    const partition = accounts[0]?.partition ?? 'aws';
+    const partition = accounts.find((a) => a.accountId === org.managementAccountId)?.partition ?? accounts[0]?.partition ?? 'aws';
+    // The SCP names its exempt principals exactly. Terraform deploys the member accounts' trails, so each member
+    // account must name the role it deploys with.
+    input.accounts.forEach((a, i) => {
+      if (a.accountId !== org.managementAccountId && !a.deploymentRoleArn) {
+        problems.push(
+          problem(
+            ['accounts', i, 'deploymentRoleArn'],
+            'required with organization.tamperProtection: the SCP exempts only named roles, and Terraform must still create and update this account\'s trail',
+            undefined,
+          ),
+        );
+      }
+    });
+    const breakGlass = org.tamperProtection.exemptRoleArns ?? [];
+    const deployers = accounts.flatMap((a) => (a.deploymentRoleArn && a.accountId !== org.managementAccountId ? [a.deploymentRoleArn] : []));
     tamperProtection = {
       targetIds: org.tamperProtection.targetIds,
       trailArns: [...new Set(accounts.map((a) => a.trail.name))].map((n) => `arn:${partition}:cloudtrail:*:*:trail/${n}`),
-      exemptRoleArns: [...new Set([...(org.tamperProtection.exemptRoleArns ?? []), ...accounts.map((a) => a.automationRole.arn)])],
+      exemptRoleArns: [...new Set([...breakGlass, ...deployers, ...accounts.map((a) => a.automationRole.arn)])],
+      guardAdminRoleArns: [...new Set([...breakGlass, ...deployers])],
     };
     try {
       trailTamperScp({ partition, ...tamperProtection });
     } catch (e) {
-      problems.push(problem(['organization', 'tamperProtection'], `an SCP AWS Organizations accepts (${(e as Error).message})`, undefined));
+      problems.push(problem(['organization', 'tamperProtection'], `an SCP that AWS Organizations accepts (${(e as Error).message}); the SCP names every exempt role (break-glass, deployment and automation roles) exactly, so its size grows with the accounts: keep organization.tamperProtection for estates of a few dozen accounts or fewer`, undefined));
     }
     const ids = org.tamperProtection.targetIds;
     ids.forEach((id, k) => {

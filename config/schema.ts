@@ -5,7 +5,7 @@
  * Field rules come from the AWS API references cited beside each field.
  */
 import { z } from 'zod';
-import { isKnownRegion } from './regions';
+import { isKnownRegion, partitionOf } from './regions';
 
 /** An integer from `min` to `max` inclusive, with a message that names both bounds. */
 export const intBetween = (min: number, max: number) =>
@@ -18,7 +18,12 @@ export const intBetween = (min: number, max: number) =>
 export const AccountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account ID is exactly 12 digits, as a quoted string' });
 
 /** A Region that the AWS SDK's partition data names. */
-export const Region = z.string().refine(isKnownRegion, { error: 'a known AWS Region such as us-east-1' });
+export const Region = z
+  .string()
+  .refine(isKnownRegion, { error: 'a known AWS Region such as us-east-1' })
+  .refine((r) => !isKnownRegion(r) || ['aws', 'aws-cn', 'aws-us-gov'].includes(partitionOf(r)), {
+    error: 'a Region in the aws, aws-cn or aws-us-gov partition',
+  });
 
 /**
  * S3 general purpose bucket naming rules.
@@ -117,7 +122,7 @@ export const Tags = z
       .max(256)
       .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, { error: 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @' }),
   )
-  .refine((t) => Object.keys(t).length <= 45, { error: 'at most 45 tags (AWS allows 50; the product adds its own)' });
+  .refine((t) => Object.keys(t).length <= 47, { error: 'at most 47 tags (AWS allows 50; the product adds 3 of its own)' });
 
 /** Retention periods that CloudWatch Logs accepts. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html */
 export const RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -266,7 +271,9 @@ export const StateInput = z.discriminatedUnion('backend', [
     /** HCP Terraform project for the workspaces. @default the organization's default project */
     project: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/, { error: 'an HCP Terraform project name: 1 to 40 letters, digits, spaces, _ and -' })
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9 _-]{0,38}[A-Za-z0-9_-])?$/, {
+        error: 'an HCP Terraform project name: 1 to 40 letters, digits, spaces, _ and -, not beginning or ending with a space',
+      })
       .optional(),
     /** @default 'app.terraform.io' */
     hostname: z
@@ -276,7 +283,12 @@ export const StateInput = z.discriminatedUnion('backend', [
       })
       .optional(),
     /** Prepended to each stack name to form the workspace name. @default '' */
-    workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, { error: 'a workspace name prefix: letters, digits, _ and -' }).optional(),
+    workspacePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,40}$/, {
+        error: 'a workspace name prefix: at most 40 letters, digits, _ and - (workspace names are at most 90 characters)',
+      })
+      .optional(),
     /** Tags set on every workspace. @default ['cloudtrail-guard'] */
     tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9:_-]*$/, { error: 'a workspace tag: lower-case letters, digits, :, _ and -' })).optional(),
   }),

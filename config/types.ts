@@ -97,13 +97,16 @@ export interface OrganizationConfig {
   /**
    * The tamper-prevention SCP, from the whole file (before any selection), created in the management account's stack.
    * `trailArns`: one `arn:<p>:cloudtrail:*:*:trail/<name>` per distinct guarded trail name, so the SCP covers each
-   * account's own trail as well as the organization trail. `exemptRoleArns`: the break-glass roles, then the automation
-   * role of every account (they call UpdateTrail and PutEventSelectors).
+   * account's own trail as well as the organization trail. `exemptRoleArns`: the break-glass roles, the deployment
+   * roles (Terraform creates and updates the trails) and the automation role of every account (the runbook calls
+   * UpdateTrail and PutEventSelectors).
    */
   readonly tamperProtection?: {
     readonly targetIds: readonly string[];
     readonly trailArns: readonly string[];
     readonly exemptRoleArns: readonly string[];
+    /** May change the guard's own roles, runbook and fast-path rule: the break-glass and deployment roles. */
+    readonly guardAdminRoleArns: readonly string[];
   };
 }
 

@@ -77,6 +77,12 @@ export interface TamperProtectionProps {
    * @default {}
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * When set, the SCP also denies changes to the guard's own roles, runbook and fast-path rule to every principal but
+   * these exact roles (Terraform's deployment roles and break-glass roles). See `trailTamperScp`.
+   * @default undefined (the guard's own resources are not protected by the SCP)
+   */
+  readonly guardAdminRoleArns?: readonly string[];
 }
 
 /**
@@ -108,10 +114,12 @@ export class TamperProtection extends Construct {
       partition: props.partition,
       trailArns: props.trailArns,
       exemptRoleArns: props.exemptRoleArns ?? [],
+      guardAdminRoleArns: props.guardAdminRoleArns,
     });
     this.policy = new OrganizationsPolicy(this, 'policy', {
       name: props.policyName ?? tamperProtectionPolicyName(),
-      description: 'cloudtrail-guard: only the exempt roles (automation, break-glass) may stop, delete or change the guarded trails',
+      description:
+        'cloudtrail-guard: only the exempt roles may stop, delete or change the guarded trails, or change the guard itself',
       type: 'SERVICE_CONTROL_POLICY',
       content: policyJson(this.policyDocument),
       tags: { ...(props.tags ?? {}) },

@@ -221,6 +221,7 @@ export class AccountStack extends TerraformStack {
         targetIds: [...scp.targetIds],
         managementAccountId: accountId,
         exemptRoleArns: [...scp.exemptRoleArns],
+        guardAdminRoleArns: [...scp.guardAdminRoleArns],
       });
     }
 

@@ -132,12 +132,21 @@ export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: b
 }
 
 if (require.main === module) {
+  const usage = 'usage: npm run plan:offline -- <stack name> [--outdir cdktf.out]';
   const args = process.argv.slice(2);
   const outIdx = args.indexOf('--outdir');
-  const outdir = outIdx >= 0 ? args[outIdx + 1] : process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  if (outIdx >= 0 && (args[outIdx + 1] === undefined || args[outIdx + 1].startsWith('--'))) {
+    console.error(`--outdir: a folder (${usage})`);
+    process.exit(2);
+  }
+  const outdir = outIdx >= 0 ? args[outIdx + 1] : process.env.CDKTF_OUTDIR || 'cdktf.out';
   const stackName = args.find((a, i) => !a.startsWith('--') && (outIdx < 0 || i !== outIdx + 1));
   if (!stackName) {
-    console.error('usage: npm run plan:offline -- <stack name> [--outdir cdktf.out]');
+    console.error(usage);
+    process.exit(2);
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(stackName)) {
+    console.error(`${JSON.stringify(stackName)}: a stack name such as cloudtrail-guard-111111111111-us-east-1 (${usage})`);
     process.exit(2);
   }
   const file = join(outdir, 'stacks', stackName, 'cdk.tf.json');

@@ -198,7 +198,13 @@ async function main(): Promise<void> {
       /^arn:[^:]+:iam::(\d{12}):/.exec(String(params.AutomationAssumeRole ?? ''))?.[1] ??
       '123456789012';
     model = new CloudTrailModel({ accountId });
-    const trail = assumedTrail(state, params, region, overrides);
+    let trail: ReturnType<typeof assumedTrail>;
+    try {
+      trail = assumedTrail(state, params, region, overrides);
+    } catch (e) {
+      // e.g. "a dry run needs the TrailName and S3BucketName parameters": a usage error, in one line.
+      fail((e as Error).message);
+    }
     if (trail) model.put(trail);
     caller = new DryRunCaller(model, region);
     if (!values.json)
@@ -257,6 +263,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`runbook: ${(e as Error).stack ?? String(e)}\n`);
+  // An unexpected failure (a bug): one line, and the stack trace only when asked for.
+  process.stderr.write(`runbook: ${process.env.CLOUDTRAIL_GUARD_DEBUG === '1' ? ((e as Error).stack ?? String(e)) : String((e as Error).message ?? e)}\n`);
   process.exit(2);
 });

@@ -1,6 +1,6 @@
 /** main.ts: what a synth writes, what it removes, and what it leaves behind when a construct refuses its input. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/synth';
@@ -38,16 +38,37 @@ describe('a synth', () => {
 });
 
 describe('removeStaleStacks', () => {
-  test('removes only folders not written, and nothing outside stacks/', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { removeStaleStacks } = require('../../main') as typeof import('../../main');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { removeStaleStacks } = require('../../main') as typeof import('../../main');
+  const A = 'cloudtrail-guard-111111111111-us-east-1';
+  const B = 'cloudtrail-guard-222222222222-eu-west-1';
+  const C = 'cloudtrail-guard-333333333333-ap-southeast-2';
+
+  test('removes only stack folders an earlier synth wrote, and nothing else', () => {
     const out = mkdtempSync(join(tmpdir(), 'ctg-stale-'));
-    for (const d of ['a', 'b', 'c']) mkdirSync(join(out, 'stacks', d), { recursive: true });
+    for (const d of [A, B, C]) {
+      mkdirSync(join(out, 'stacks', d), { recursive: true });
+      writeFileSync(join(out, 'stacks', d, 'cdk.tf.json'), '{}');
+    }
+    mkdirSync(join(out, 'stacks', 'state'));
+    writeFileSync(join(out, 'stacks', 'state', 'x.tfstate'), '{}');
+    mkdirSync(join(out, 'stacks', 'cloudtrail-guard-444444444444-us-east-1'));
     writeFileSync(join(out, 'manifest.json'), '{}');
-    expect(removeStaleStacks(out, ['b']).sort()).toEqual(['a', 'c']);
-    expect(readdirSync(join(out, 'stacks'))).toEqual(['b']);
+    expect(removeStaleStacks(out, [B]).sort()).toEqual([A, C]);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual([B, 'cloudtrail-guard-444444444444-us-east-1', 'state']);
+    expect(existsSync(join(out, 'stacks', 'state', 'x.tfstate'))).toBe(true);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
     expect(removeStaleStacks(join(out, 'missing'), [])).toEqual([]);
+  });
+
+  test('leaves a stacks folder that is a link alone', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ctg-stale-link-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'ctg-elsewhere-'));
+    mkdirSync(join(elsewhere, A));
+    writeFileSync(join(elsewhere, A, 'cdk.tf.json'), '{}');
+    symlinkSync(elsewhere, join(out, 'stacks'));
+    expect(removeStaleStacks(out, [])).toEqual([]);
+    expect(existsSync(join(elsewhere, A, 'cdk.tf.json'))).toBe(true);
   });
 });
 

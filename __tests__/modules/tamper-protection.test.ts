@@ -39,7 +39,7 @@ describe('TamperProtection', () => {
     });
     expect(doc.Statement[0].Principal).toBeUndefined();
     expect(policy.description).toBe(
-      'cloudtrail-guard: only the exempt roles (automation, break-glass) may stop, delete or change the guarded trails',
+      'cloudtrail-guard: only the exempt roles may stop, delete or change the guarded trails, or change the guard itself',
     );
   });
 
@@ -143,5 +143,29 @@ describe('TamperProtection', () => {
     expect(() => protection(bareStack(), { ...props, exemptRoleArns: [AUTOMATION_MGMT] })).toThrow(
       `trailTamperScp exemptRoleArns: "${AUTOMATION_MGMT}" is in partition aws, not aws-us-gov`,
     );
+  });
+});
+
+describe('TamperProtection with guard admins', () => {
+  test('adds DenyGuardTampering over the guard resources, exempting exactly the admins', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { trailTamperScp, GUARD_TAMPER_ACTIONS } = require('../../modules/policies/tamper-scp') as typeof import('../../modules/policies/tamper-scp');
+    const doc = trailTamperScp({
+      partition: 'aws',
+      trailArns: ['arn:aws:cloudtrail:*:*:trail/org-audit'],
+      exemptRoleArns: ['arn:aws:iam::222222222222:role/cloudtrail-guard-automation-us-east-1', 'arn:aws:iam::222222222222:role/deploy'],
+      guardAdminRoleArns: ['arn:aws:iam::222222222222:role/deploy'],
+    });
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(['DenyTrailTampering', 'DenyGuardTampering']);
+    expect(doc.Statement[1]).toEqual({
+      Sid: 'DenyGuardTampering',
+      Effect: 'Deny',
+      Action: [...GUARD_TAMPER_ACTIONS],
+      Resource: ['arn:aws:iam::*:role/cloudtrail-guard-*', 'arn:aws:ssm:*:*:document/cloudtrail-guard-*', 'arn:aws:events:*:*:rule/cloudtrail-guard-*'],
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/deploy'] } },
+    });
+    expect(() =>
+      trailTamperScp({ partition: 'aws', trailArns: ['arn:aws:cloudtrail:*:*:trail/t'], exemptRoleArns: [], guardAdminRoleArns: ['arn:aws:iam::*:role/x'] }),
+    ).toThrow(/not an exact IAM role ARN/);
   });
 });

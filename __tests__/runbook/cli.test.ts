@@ -144,6 +144,13 @@ describe('runbook CLI usage errors: one line naming the option, the value and wh
     );
   });
 
+  it('a dry run without TrailName and S3BucketName is a one-line usage error', () => {
+    expectUsage(
+      cli('--dry-run', '--assume-state', 'stopped', '--region', 'us-east-1'),
+      /^runbook: a dry run needs the TrailName and S3BucketName parameters$/,
+    );
+  });
+
   it('check --file with a missing file or a file that is not a runbook', () => {
     const missing = join(tmp, 'no-such-runbook.yml');
     expectUsage(

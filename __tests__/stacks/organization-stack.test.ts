@@ -75,7 +75,16 @@ test('the tamper-prevention SCP denies changes to the trail except to the exempt
       'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/break-glass', 'arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1'],
     },
   });
-  expect(JSON.stringify(doc)).not.toContain('*:role');
+  expect(JSON.stringify(deny.Condition)).not.toContain('*');
+  // The exempt roles themselves, the runbook and the fast-path rule cannot be changed by anyone but the admins.
+  const guard = doc.Statement.find((s: any) => s.Sid === 'DenyGuardTampering');
+  expect(guard.Resource).toEqual([
+    'arn:aws:iam::*:role/cloudtrail-guard-*',
+    'arn:aws:ssm:*:*:document/cloudtrail-guard-*',
+    'arn:aws:events:*:*:rule/cloudtrail-guard-*',
+  ]);
+  expect(guard.Action).toEqual(expect.arrayContaining(['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'ssm:UpdateDocument', 'events:DisableRule']));
+  expect(guard.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/break-glass'] } });
   const attachments = resources(j, 'aws_organizations_policy_attachment').map(([, a]) => a.target_id);
   expect(attachments).toEqual(['r-ab12']);
 });

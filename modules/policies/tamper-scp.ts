@@ -9,6 +9,40 @@ export const TRAIL_TAMPER_ACTIONS = [
   'cloudtrail:PutInsightSelectors',
 ] as const;
 
+/**
+ * The actions that would let a principal take over or switch off the guard's own resources in a member account: the
+ * roles the SCP exempts (trust policy, permissions, deletion), the runbook document, and the fast-path rule. Without
+ * this statement, an IAM administrator in a member account could rewrite an exempt role's trust policy, assume it, and
+ * stop the trail as an exempt principal.
+ */
+export const GUARD_TAMPER_ACTIONS = [
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:UpdateRole',
+  'iam:DeleteRole',
+  'ssm:UpdateDocument',
+  'ssm:UpdateDocumentDefaultVersion',
+  'ssm:DeleteDocument',
+  'ssm:ModifyDocumentPermission',
+  'events:PutRule',
+  'events:DeleteRule',
+  'events:DisableRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+] as const;
+
+/** The guard's own resources in every account, by the names config/naming.ts gives them (`cloudtrail-guard-*`). */
+export const guardResourceArns = (partition: string): string[] => [
+  `arn:${partition}:iam::*:role/cloudtrail-guard-*`,
+  `arn:${partition}:ssm:*:*:document/cloudtrail-guard-*`,
+  `arn:${partition}:events:*:*:rule/cloudtrail-guard-*`,
+];
+
 /** Maximum size of an SCP document in characters. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html */
 export const SCP_MAX_CHARACTERS = 5120;
 
@@ -50,6 +84,13 @@ export interface TrailTamperScpProps {
    * target accounts is exempt, and the statement has no `Condition`.
    */
   readonly exemptRoleArns: readonly string[];
+  /**
+   * When set, a second statement denies {@link GUARD_TAMPER_ACTIONS} on the guard's own resources
+   * ({@link guardResourceArns}) to every principal but these exact roles: the roles that deploy the stacks
+   * (Terraform) and the break-glass roles. Exact role ARNs, as for `exemptRoleArns`.
+   * @default undefined (no second statement)
+   */
+  readonly guardAdminRoleArns?: readonly string[];
 }
 
 /**
@@ -63,7 +104,9 @@ export interface TrailTamperScpProps {
 export function trailTamperScp(p: TrailTamperScpProps): PolicyDocument {
   if (p.trailArns.length === 0) throw new Error('trailTamperScp: trailArns is empty; there is nothing to guard');
   assertExactRoleArns(p.partition, p.exemptRoleArns);
+  if (p.guardAdminRoleArns) assertExactRoleArns(p.partition, p.guardAdminRoleArns);
   const exempt = [...new Set(p.exemptRoleArns)];
+  const admins = [...new Set(p.guardAdminRoleArns ?? [])];
   const doc = policyDocument([
     {
       Sid: 'DenyTrailTampering',
@@ -72,6 +115,17 @@ export function trailTamperScp(p: TrailTamperScpProps): PolicyDocument {
       Resource: [...p.trailArns],
       ...(exempt.length ? { Condition: { ArnNotLike: { 'aws:PrincipalArn': exempt } } } : {}),
     },
+    ...(p.guardAdminRoleArns
+      ? [
+          {
+            Sid: 'DenyGuardTampering',
+            Effect: 'Deny' as const,
+            Action: [...GUARD_TAMPER_ACTIONS],
+            Resource: guardResourceArns(p.partition),
+            ...(admins.length ? { Condition: { ArnNotLike: { 'aws:PrincipalArn': admins } } } : {}),
+          },
+        ]
+      : []),
   ]);
   const size = policyJson(doc).length;
   if (size > SCP_MAX_CHARACTERS) throw new Error(`trailTamperScp: ${size} characters exceeds the SCP limit of ${SCP_MAX_CHARACTERS}`);
