@@ -15,12 +15,22 @@ export interface ConfigProblem {
   readonly value: unknown;
   /** What is allowed, in words, e.g. `12 digits` or `one of One_Hour, Three_Hours`. */
   readonly rule: string;
-  /** 1-based line and column in the file, when the parser could locate the field. */
+  /**
+   * 1-based line in the file, when the parser could locate the field.
+   * @default undefined (not located; the message then names the file only)
+   */
   readonly line?: number;
+  /**
+   * 1-based column in the file.
+   * @default undefined (rendered as column 1 when `line` is set)
+   */
   readonly column?: number;
 }
 
-/** Renders a value for an error message: strings quoted, missing values as `(missing)`. */
+/**
+ * Renders a value for an error message: strings JSON-quoted (any length), missing values as `(missing)`, other values
+ * as JSON cut to 80 characters (`...` at the end), or `String(value)` when JSON cannot represent them. Never throws.
+ */
 export function renderValue(value: unknown): string {
   if (value === undefined) return '(missing)';
   if (typeof value === 'string') return JSON.stringify(value);
@@ -32,7 +42,7 @@ export function renderValue(value: unknown): string {
   }
 }
 
-/** Formats one problem as `file:line:col: path: value: rule`. */
+/** Formats one problem as `file:line:col: path: value: rule` (`file: path: value: rule` when `line` is unset). */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
   return `${where}: ${p.path}: ${renderValue(p.value)}: ${p.rule}`;
@@ -43,6 +53,7 @@ export function formatProblem(p: ConfigProblem): string {
  * `message` lists every problem, one per line.
  */
 export class ConfigError extends Error {
+  /** Every problem found, in the order found (at least one when thrown by the loaders). */
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {

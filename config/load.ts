@@ -135,7 +135,10 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** Tags a config may set on one account, after merging: AWS allows 50, and every stack adds 3 of its own. */
+/**
+ * Tags a config may set on one account, after merging: AWS allows 50, and every stack adds 3 of its own.
+ * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ */
 export const MAX_CONFIG_TAGS = 47;
 
 /**

@@ -6,10 +6,14 @@
 /** The namespace that starts every name the product creates. */
 export const NAMESPACE = 'cloudtrail-guard';
 
-/** The AWS Config rule name; fixed so that dashboards and SCPs can name it. */
+/**
+ * The AWS Config rule name; fixed so that dashboards and SCPs can name it. The managed rule's identifier is
+ * `CLOUD_TRAIL_ENABLED`; its name in the AWS docs is `cloudtrail-enabled`.
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-enabled.html
+ */
 export const CONFIG_RULE_NAME = 'cloudtrail-enabled';
 
-/** Joins label parts with `-` after lower-casing them; empty parts are dropped. */
+/** Joins label parts with `-` after lower-casing them; `undefined` and empty parts are dropped. Never throws. */
 export function label(...parts: ReadonlyArray<string | number | undefined>): string {
   return parts
     .filter((p): p is string | number => p !== undefined && `${p}` !== '')
@@ -30,16 +34,29 @@ export const defaultLogBucketName = (accountId: string, region: string): string 
 /** Default KMS alias: `alias/cloudtrail-guard`. */
 export const defaultKmsAlias = (): string => `alias/${NAMESPACE}`;
 
-/** Automation role name; IAM is global, so the home Region is part of it: `cloudtrail-guard-automation-us-east-1`. */
+/**
+ * Automation role name; IAM is global, so the home Region is part of it: `cloudtrail-guard-automation-us-east-1`
+ * (at most 64 characters, IAM's limit for role names).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
 export const automationRoleName = (region: string): string => label(NAMESPACE, 'automation', region);
 
-/** Runbook (SSM document) name; avoids the reserved prefixes `AWS`, `Amazon`, `AmazonEC2`. */
+/**
+ * Runbook (SSM document) name, `cloudtrail-guard-enable-trail`; avoids the reserved prefixes `aws`, `amazon`, `amzn`.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html#systemsmanager-CreateDocument-request-Name
+ */
 export const runbookDocumentName = (): string => label(NAMESPACE, 'enable-trail');
 
-/** Remote state key for one stack: `<prefix>/<account>/<region>/terraform.tfstate`. */
+/**
+ * Remote state key for one stack: `<prefix>/<account>/<region>/terraform.tfstate` (an empty prefix is left out).
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3
+ */
 export const stateKey = (prefix: string, accountId: string, region: string): string =>
   [prefix, accountId, region, 'terraform.tfstate'].filter((p) => p !== '').join('/');
 
-/** HCP Terraform workspace name for one stack: `<workspacePrefix><stackName>`. */
+/**
+ * HCP Terraform workspace name for one stack: `<workspacePrefix><stackName>` (no separator is added).
+ * @see https://developer.hashicorp.com/terraform/cli/cloud/settings
+ */
 export const workspaceName = (workspacePrefix: string, accountId: string, region: string): string =>
   `${workspacePrefix}${stackName(accountId, region)}`;

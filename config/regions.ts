@@ -11,7 +11,11 @@ export function isKnownRegion(region: unknown): region is string {
   return typeof p.description === 'string';
 }
 
-/** The partition of a known Region: `aws`, `aws-cn`, `aws-us-gov`, ... Throws for an unknown Region. */
+/**
+ * The partition of a known Region: `aws`, `aws-cn`, `aws-us-gov`, ...
+ * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+ * @throws Error when `region` is not a Region the SDK's partition data names ({@link isKnownRegion}).
+ */
 export function partitionOf(region: string): string {
   if (!isKnownRegion(region)) throw new Error(`not a known AWS Region: ${JSON.stringify(region)}`);
   return sdkPartition(region).name;

@@ -15,7 +15,10 @@ import { type AutomationDocument, parseRunbook } from '../runbook/executor/docum
 import { checkParameterValue, convertParameter } from '../runbook/executor/parameters';
 import type { AccountConfig } from './types';
 
-/** The most characters SSM Automation takes in one parameter value (StartAutomationExecution). */
+/**
+ * The most characters SSM Automation takes in one parameter value (StartAutomationExecution).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html
+ */
 export const MAX_PARAMETER_VALUE_CHARS = 512;
 
 /** Which configuration field each config-derived runbook parameter comes from (relative to the account). */
@@ -34,7 +37,10 @@ const COMPUTED = '${computed}';
 
 let cached: AutomationDocument | undefined;
 
-/** The runbook that the stack deploys (runbook/cloudtrail-remediation-action.yml), parsed once. */
+/**
+ * The runbook that the stack deploys (runbook/cloudtrail-remediation-action.yml), parsed once and cached.
+ * @throws Error when the file cannot be read or is not a runbook (from `parseRunbook`).
+ */
 export function deployedRunbook(): AutomationDocument {
   // `..` from config/ and from the bundle's dist/ alike.
   cached ??= parseRunbook(readFileSync(join(__dirname, '..', 'runbook', 'cloudtrail-remediation-action.yml'), 'utf8'));
@@ -45,14 +51,21 @@ export function deployedRunbook(): AutomationDocument {
 export interface RunbookValueProblem {
   /** Path of the field inside the account entry, e.g. `['logBucket', 'name']`. */
   readonly field: readonly string[];
+  /** The runbook parameter name, e.g. `S3BucketName`. */
   readonly parameter: string;
+  /** The value that would be sent (as the remediation configuration's static value). */
   readonly value: string;
+  /** What the runbook accepts, in words. */
   readonly rule: string;
 }
 
 /**
- * The config-derived runbook parameter values of one account that the runbook would refuse.
+ * The config-derived runbook parameter values of one account that the runbook would refuse (type, allowedValues,
+ * allowedPattern, or more than {@link MAX_PARAMETER_VALUE_CHARS} characters).
  * @returns one entry per refused value; empty when all are accepted
+ * @throws Error when the deployed runbook cannot be read ({@link deployedRunbook}), or from
+ *   `trailRemediationParameters` (a `kmsKey.existingKeyArn` that is an alias).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
  */
 export function runbookValueProblems(account: AccountConfig): RunbookValueProblem[] {
   const doc = deployedRunbook();

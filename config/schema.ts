@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isKnownRegion, partitionOf } from './regions';
 
-/** An integer from `min` to `max` inclusive, with a message that names both bounds. */
+/** A zod schema for an integer from `min` to `max` inclusive, with a message that names both bounds. */
 export const intBetween = (min: number, max: number) =>
   z
     .int()
@@ -17,7 +17,10 @@ export const intBetween = (min: number, max: number) =>
 /** 12 digits. https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html */
 export const AccountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account ID is exactly 12 digits, as a quoted string' });
 
-/** A Region that the AWS SDK's partition data names. */
+/**
+ * A Region that the AWS SDK's partition data names, in the `aws`, `aws-cn` or `aws-us-gov` partition.
+ * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+ */
 export const Region = z
   .string()
   .refine(isKnownRegion, { error: 'a known AWS Region such as us-east-1' })
@@ -84,7 +87,11 @@ export const KmsAlias = z
   })
   .refine((s) => !s.startsWith('alias/aws/'), { error: 'the alias/aws/ prefix is reserved for AWS managed keys' });
 
-/** A KMS key ARN (not an alias, not a key ID). */
+/**
+ * A KMS key ARN (not an alias, not a key ID): CloudTrail's `KmsKeyId` also takes aliases, but the product passes key
+ * ARNs only (FC-07).
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+ */
 export const KmsKeyArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, {
   error: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key-id>, the key ID a lower-case UUID or mrk-<32 hex> (an alias or bare key ID is not accepted)',
 });
@@ -169,7 +176,10 @@ export const KmsKeySettings = z.strictObject({
   alias: KmsAlias.optional(),
   /** 7 to 30 days. @default 30 */
   deletionWindowInDays: intBetween(7, 30).optional(),
-  /** Use this existing key (in the home Region) instead of creating one; its key policy is then yours to keep. */
+  /**
+   * Use this existing key (in the home Region) instead of creating one; its key policy is then yours to keep.
+   * @default none (the stack creates the key)
+   */
   existingKeyArn: KmsKeyArn.optional(),
 });
 
@@ -221,6 +231,10 @@ const AccountSettingsShape = {
   tags: Tags.optional(),
 };
 
+/**
+ * `defaults:`, merged under every account's own settings. Per-account names are left out: the trail's SNS topic, the
+ * log bucket name and an existing key ARN cannot be defaults.
+ */
 export const AccountDefaults = z.strictObject({
   trail: TrailSettings.omit({ snsTopicName: true }).optional(),
   logBucket: LogBucketSettings.omit({ name: true }).optional(),
@@ -230,18 +244,28 @@ export const AccountDefaults = z.strictObject({
   tags: Tags.optional(),
 });
 
+/** One entry of `accounts:`: one (account, home Region), one stack. */
 export const AccountInput = z.strictObject({
   accountId: AccountId,
+  /** The trail's home Region; the stack's resources are created there. */
   homeRegion: Region,
   ...AccountSettingsShape,
 });
 
+/**
+ * `state:`, where Terraform keeps each stack's state: `s3`, `local` or `cloud` (HCP Terraform).
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3
+ * @see https://developer.hashicorp.com/terraform/language/backend/local
+ * @see https://developer.hashicorp.com/terraform/cli/cloud/settings
+ */
 export const StateInput = z.discriminatedUnion('backend', [
   z.strictObject({
     backend: z.literal('s3'),
+    /** The state bucket (it must exist). */
     bucket: BucketName,
+    /** The state bucket's Region. */
     region: Region,
-    /** @default 'cloudtrail-guard' */
+    /** Key prefix of the state objects, at most 900 characters. @default 'cloudtrail-guard' */
     keyPrefix: z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, { error: 'a key prefix: path segments of S3 safe characters, no leading, trailing or double /' })
@@ -329,5 +353,7 @@ export const GuardConfigInput = z.strictObject({
   accounts: z.array(AccountInput).min(1, { error: 'at least one account' }),
 });
 
+/** The configuration file as written (before defaults), as TypeScript sees it. */
 export type GuardConfigInput = z.input<typeof GuardConfigInput>;
+/** One validated `accounts:` entry (before defaults are applied). */
 export type AccountInput = z.output<typeof AccountInput>;

@@ -13,7 +13,8 @@ export interface AutomationRoleProps extends AutomationPermissionsPolicyProps {
   /** The role name (IAM is global: include the home Region, see `automationRoleName`). */
   readonly roleName: string;
   /**
-   * Maximum session duration in seconds.
+   * Maximum session duration, in seconds (IAM accepts 3600 to 43200; not checked here).
+   * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
    * @default 3600
    */
   readonly maxSessionDuration?: number;
@@ -29,7 +30,10 @@ export interface AutomationRoleProps extends AutomationPermissionsPolicyProps {
  * `ssm.amazonaws.com` for this account only (FC-09), with the least-privilege inline policy from
  * {@link automationPermissionsPolicy}.
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/iam_role
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/iam_role_policy
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html
+ * @throws Error (from {@link automationTrustPolicy} / {@link automationPermissionsPolicy}) when an ARN would contain an
+ *   empty, `undefined` or `null` segment.
  */
 export class AutomationRole extends Construct {
   public readonly role: IamRole;

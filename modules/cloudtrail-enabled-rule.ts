@@ -3,12 +3,15 @@ import type { ITerraformDependable } from 'cdktf';
 import { ConfigConfigRule } from '@cdktf/provider-aws/lib/config-config-rule';
 import { CONFIG_RULE_NAME } from '../config/naming';
 
-/** How often a periodic AWS Config rule runs. https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html */
+/**
+ * How often a periodic AWS Config rule runs (one to 24 hours).
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html
+ */
 export type MaximumExecutionFrequency = 'One_Hour' | 'Three_Hours' | 'Six_Hours' | 'Twelve_Hours' | 'TwentyFour_Hours';
 
 /** Props of {@link CloudTrailEnabledRule}. */
 export interface CloudTrailEnabledRuleProps {
-  /** The bucket the trail must deliver to (`s3BucketName` rule parameter). */
+  /** The bucket the trail must deliver to (`s3BucketName` rule parameter); must not be empty. */
   readonly s3BucketName: string;
   /**
    * How often the periodic rule runs (FC-10: set, not left at 24 h).
@@ -37,6 +40,7 @@ export interface CloudTrailEnabledRuleProps {
  * that a trail delivers to `s3BucketName`. `input_parameters` is `{"s3BucketName": ...}` (lower-case `s`, FC-10).
  * @see https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-enabled.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/config_config_rule
+ * @throws Error when `s3BucketName` is empty.
  */
 export class CloudTrailEnabledRule extends Construct {
   public readonly rule: ConfigConfigRule;

@@ -55,8 +55,13 @@ export interface ConfigRecorderProps {
  * Opt-in AWS Config setup for accounts without it (FC-15): a configuration recorder (all supported resource types,
  * with the service-linked role), a delivery channel to S3, and the recorder status (enabled, after the delivery
  * channel). Pass {@link ConfigRecorder.dependables} to the rule's `dependsOn`.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/config_configuration_recorder
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/config_delivery_channel
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/config_configuration_recorder_status
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/iam_service_linked_role
  * @see https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+ * @throws Error when `s3KeyPrefix` is not trimmed (a leading or trailing `/`, or `//`), or (without the
+ *   service-linked role) the role ARN would have an empty segment.
  */
 export class ConfigRecorder extends Construct {
   public readonly serviceLinkedRole?: IamServiceLinkedRole;

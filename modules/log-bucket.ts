@@ -56,7 +56,11 @@ export interface LogBucketProps {
  * The bucket policy depends on the public access block, so S3 never sees the policy on a bucket without it.
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
- * @throws Error (at construction) when the prefix is not trimmed or an ARN would have an empty segment.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket_policy
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket_public_access_block
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket_server_side_encryption_configuration
+ * @throws Error (at construction, from {@link logBucketPolicy}) when the prefix is not trimmed, `organization.id` is
+ *   not an organization ID, or an ARN would have an empty segment.
  */
 export class LogBucket extends Construct {
   public readonly bucket: S3Bucket;
@@ -69,6 +73,7 @@ export class LogBucket extends Construct {
   public readonly policyDocument: PolicyDocument;
   /** `arn:<p>:s3:::<bucketName>`, known at synth time. */
   public readonly bucketArn: string;
+  /** The bucket name, as given. */
   public readonly bucketName: string;
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {

@@ -17,14 +17,18 @@ export type RemediationParameterValue =
   | { readonly staticValues: readonly string[] }
   | { readonly resourceValue: 'RESOURCE_ID' };
 
-/** Remediation parameters by runbook parameter name. */
+/**
+ * Remediation parameters by runbook parameter name.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_RemediationParameterValue.html
+ */
 export type RemediationParameters = Readonly<Record<string, RemediationParameterValue>>;
 
 /**
  * Builds the `parameter` blocks of `aws_config_remediation_configuration`: sorted by name (the provider reads them
  * back sorted), one static value as `static_value` and two or more as `static_values` (FC-08).
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/config_remediation_configuration
  * @throws Error naming the parameter when it has both a resource value and static value(s), none of them, an empty
- *   static list, or a value that is not a string.
+ *   static list, a value that is not a string, or a `resourceValue` other than `RESOURCE_ID`.
  */
 export function remediationParameters(params: RemediationParameters): ConfigRemediationConfigurationParameter[] {
   return Object.keys(params)
@@ -51,12 +55,18 @@ export function remediationParameters(params: RemediationParameters): ConfigReme
     });
 }
 
-/** A Boolean runbook parameter as AWS Config must send it: exactly `"true"` or `"false"` (FC-11). */
+/**
+ * A Boolean runbook parameter as AWS Config must send it: exactly `"true"` or `"false"` (FC-11).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
+ */
 export const booleanParameter = (value: boolean): { staticValue: 'true' | 'false' } => ({ staticValue: value ? 'true' : 'false' });
 
 /** Options of {@link trailRemediationParameters}. */
 export interface TrailRemediationParameterOptions {
-  /** The role CloudTrail uses for CloudWatch Logs; required when the account's trail sends to CloudWatch Logs. */
+  /**
+   * The role CloudTrail uses for CloudWatch Logs; required when the account's trail sends to CloudWatch Logs.
+   * @default undefined (no CloudWatch Logs parameters)
+   */
   readonly cloudWatchLogsRoleArn?: string;
 }
 
@@ -66,7 +76,12 @@ export interface TrailRemediationParameterOptions {
  * `IsMultiRegionTrail`, `IsOrganizationTrail`, `IncludeGlobalServiceEvents`, `EnableLogFileValidation` (as `"true"` /
  * `"false"`, FC-11), and `SnsTopicName`, `CloudWatchLogsLogGroupArn`, `CloudWatchLogsRoleArn` when configured.
  * All are static values: `cloudtrail-enabled` evaluates the account, so RESOURCE_ID is the account ID (FC-10).
- * @throws Error when `kmsKeyArn` is an alias, or the trail sends to CloudWatch Logs and no role ARN is given.
+ * @param kmsKeyArn the trail key's ARN (a Terraform token is fine)
+ * @param roleArn the automation role's ARN (`AutomationAssumeRole`)
+ * @param options @default {} (no CloudWatch Logs role)
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+ * @throws Error when `kmsKeyArn` is an alias, the trail sends to CloudWatch Logs and no role ARN is given, or the log
+ *   group ARN would have an empty segment.
  */
 export function trailRemediationParameters(
   account: AccountConfig,
@@ -102,15 +117,18 @@ export function trailRemediationParameters(
   return params;
 }
 
-/** SSM rate controls of the remediation. */
+/**
+ * SSM rate controls of the remediation.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_SsmControls.html
+ */
 export interface RemediationExecutionControls {
   /**
-   * Percentage of non-compliant resources remediated at the same time.
+   * Percent (1 to 100) of non-compliant resources remediated at the same time.
    * @default 10
    */
   readonly concurrentExecutionRatePercentage?: number;
   /**
-   * Percentage of failed remediations after which Config stops.
+   * Percent (1 to 100) of failed remediations after which Config stops.
    * @default 10
    */
   readonly errorPercentage?: number;
@@ -135,7 +153,7 @@ export interface TrailRemediationProps {
    */
   readonly maximumAutomaticAttempts?: number;
   /**
-   * Window for `maximumAutomaticAttempts`, in seconds.
+   * Window for `maximumAutomaticAttempts`, in seconds (AWS Config accepts 1 to 2678000; not checked here).
    * @default 60
    */
   readonly retryAttemptSeconds?: number;

@@ -30,7 +30,9 @@ export interface TrailKeyProps extends TrailKeyPolicyProps {
  * {@link trailKeyPolicy}, and its alias. Give the trail and the runbook {@link TrailKey.keyArn}, never the alias (FC-07).
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/kms_key
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
- * @throws Error when the alias is malformed or reserved, or the deletion window is outside 7..30 days.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/kms_alias
+ * @throws Error when the alias is malformed or reserved, the deletion window is not an integer from 7 to 30 days, or
+ *   (from {@link trailKeyPolicy}) an ARN would have an empty, `undefined` or `null` segment.
  */
 export class TrailKey extends Construct {
   public readonly key: KmsKey;

@@ -3,14 +3,18 @@ import { Token, type ITerraformDependable } from 'cdktf';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 
-/** Trail names: 3 to 128 letters, digits, `.`, `_`, `-`, beginning and ending with a letter or digit (FC-03). */
+/**
+ * Trail names: 3 to 128 letters, digits, `.`, `_`, `-`, beginning and ending with a letter or digit (FC-03). (The
+ * config schema also refuses adjacent `._-` and IP-address forms; this pattern does not.)
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#awscloudtrail-CreateTrail-request-Name
+ */
 export const TRAIL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
 
 /** Props of {@link Trail}. */
 export interface TrailProps {
   /** The trail name; see {@link TRAIL_NAME_PATTERN}. */
   readonly trailName: string;
-  /** The log bucket's name. */
+  /** The log bucket's name (not its ARN). */
   readonly bucketName: string;
   /** `''` or trimmed (no leading or trailing `/`); left out of the resource when `''`. */
   readonly s3KeyPrefix: string;
@@ -48,7 +52,8 @@ export interface TrailProps {
  * SSE-KMS with the key ARN, all management events (read and write), `prevent_destroy`.
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudtrail
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
- * @throws Error when the name is invalid, the prefix is not trimmed, `kmsKeyArn` is an alias, or `dependsOn` holds a KmsAlias.
+ * @throws Error when the name is invalid, the prefix is not trimmed (leading or trailing `/`, or `//`), `kmsKeyArn` is
+ *   not a key ARN (an alias, or any other text that is not a Terraform token), or `dependsOn` holds a KmsAlias.
  */
 export class Trail extends Construct {
   public readonly trail: Cloudtrail;

@@ -263,6 +263,43 @@ describe('the deployed runbook against the fake CloudTrail', () => {
       'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit',
     );
   });
+  describe('a trail with advanced event selectors: never switched to basic selectors', () => {
+    const dataOnly = [
+      {
+        Name: 'S3 writes to payroll',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+        ],
+      },
+    ];
+    const withManagement = [
+      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+      ...dataOnly,
+    ];
+
+    it('that log management events: compliant, no write', async () => {
+      s = scenario();
+      s.fake.seed({ ...s.compliant, EventSelectors: [], AdvancedEventSelectors: withManagement });
+      const r = await s.run();
+      expect(r.status).toBe('Success');
+      expect(s.fake.writes()).toEqual([]);
+      expect(s.fake.trail('org-audit', 'us-east-1')!.AdvancedEventSelectors).toEqual(withManagement);
+    });
+
+    it('that log no management events, stopped: logging is started, the selectors are kept, and the run ends Failed', async () => {
+      s = scenario();
+      s.fake.seed({ ...s.compliant, IsLogging: false, EventSelectors: [], AdvancedEventSelectors: dataOnly });
+      const r = await s.run();
+      expect(s.fake.writes()).toEqual(['StartLogging']);
+      expect(s.fake.trail('org-audit', 'us-east-1')!.AdvancedEventSelectors).toEqual(dataOnly);
+      expect(s.fake.trail('org-audit', 'us-east-1')!.IsLogging).toBe(true);
+      expect(r.status).toBe('Failed');
+      expect(r.failureMessage).toMatch(/^step AdvancedSelectorsLogManagementEvents failed: .*Management/);
+      expect(r.steps.map((x) => x.name)).toContain('VerifyTrail');
+    });
+  });
+
   it('absent, with an SNS topic and CloudWatch Logs configured: CreateTrail, then UpdateTrail sets them, then StartLogging', async () => {
     const config = parseConfig(
       `estate: optional

@@ -27,7 +27,10 @@ export type PolicyPrincipal =
  */
 export type PolicyCondition = Record<string, Record<string, string | string[] | boolean>>;
 
-/** One statement. `Sid` is required here (not in IAM) so that tests and reviewers can name every statement. */
+/**
+ * One statement. `Sid` is required here (not in IAM) so that tests and reviewers can name every statement.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+ */
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
@@ -40,7 +43,10 @@ export interface PolicyStatement {
   readonly Condition?: PolicyCondition;
 }
 
-/** A whole policy document. */
+/**
+ * A whole policy document.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+ */
 export interface PolicyDocument {
   readonly Version: PolicyVersion;
   readonly Statement: PolicyStatement[];
@@ -61,7 +67,10 @@ export function policyJson(doc: PolicyDocument): string {
   return JSON.stringify(doc);
 }
 
-/** Builds a document from statements, dropping `undefined` entries (optional statements). */
+/**
+ * Builds a document (Version `2012-10-17`) from statements, dropping `undefined` and `false` entries (optional
+ * statements), in the order given. Never throws; duplicate Sids are caught by {@link policyJson}.
+ */
 export function policyDocument(statements: ReadonlyArray<PolicyStatement | undefined | false>): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements.filter((s): s is PolicyStatement => !!s) };
 }
@@ -72,5 +81,8 @@ export const CLOUDTRAIL_SERVICE_PRINCIPAL = 'cloudtrail.amazonaws.com';
 /** The AWS Config service principal. https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html */
 export const CONFIG_SERVICE_PRINCIPAL = 'config.amazonaws.com';
 
-/** The Systems Manager service principal (Automation assumes roles as this). */
+/**
+ * The Systems Manager service principal (Automation assumes roles as this).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html
+ */
 export const SSM_SERVICE_PRINCIPAL = 'ssm.amazonaws.com';

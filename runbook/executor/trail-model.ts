@@ -34,6 +34,15 @@ export interface EventSelectorState {
   readonly ExcludeManagementEventSources: readonly string[];
 }
 
+/**
+ * An advanced event selector (only the parts the runbook reads: every selector has an `eventCategory` field selector).
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html
+ */
+export interface AdvancedEventSelectorState {
+  readonly Name?: string;
+  readonly FieldSelectors: ReadonlyArray<{ readonly Field: string; readonly Equals?: readonly string[] }>;
+}
+
 /** The stored state of one trail. Optional settings are absent when unset. */
 export interface TrailState {
   readonly Name: string;
@@ -50,6 +59,11 @@ export interface TrailState {
   readonly IsOrganizationTrail: boolean;
   readonly IsLogging: boolean;
   readonly EventSelectors: readonly EventSelectorState[];
+  /**
+   * Advanced event selectors; a trail uses either these or `EventSelectors`, never both (PutEventSelectors with one
+   * kind replaces the other). @default none (basic selectors)
+   */
+  readonly AdvancedEventSelectors?: readonly AdvancedEventSelectorState[];
 }
 
 /** The trail a Create/Update would leave, with the account and ARN, for delivery checks. */
@@ -265,7 +279,9 @@ export class CloudTrailModel {
       }
       case 'GetEventSelectors': {
         const t = this.mustFind(region, input.TrailName, false);
-        return { TrailARN: this.arnOf(t), EventSelectors: t.EventSelectors, ...meta };
+        return t.AdvancedEventSelectors?.length
+          ? { TrailARN: this.arnOf(t), AdvancedEventSelectors: t.AdvancedEventSelectors, ...meta }
+          : { TrailARN: this.arnOf(t), EventSelectors: t.EventSelectors, ...meta };
       }
       case 'CreateTrail': {
         const name = String(input.Name ?? '');
@@ -312,6 +328,20 @@ export class CloudTrailModel {
       }
       case 'PutEventSelectors': {
         const t = this.mustFind(region, input.TrailName, true);
+        const advanced = input.AdvancedEventSelectors as AdvancedEventSelectorState[] | undefined;
+        if (advanced !== undefined && input.EventSelectors !== undefined) {
+          throw new InvalidEventSelectorsException({
+            message: 'Specify either EventSelectors or AdvancedEventSelectors, not both.',
+            $metadata: {},
+          });
+        }
+        if (advanced !== undefined) {
+          if (!Array.isArray(advanced) || advanced.length === 0) {
+            throw new InvalidEventSelectorsException({ message: 'AdvancedEventSelectors is empty.', $metadata: {} });
+          }
+          this.put({ ...t, EventSelectors: [], AdvancedEventSelectors: advanced });
+          return { TrailARN: this.arnOf(t), AdvancedEventSelectors: advanced, ...meta };
+        }
         const sels = input.EventSelectors as Array<Partial<EventSelectorState>> | undefined;
         if (!Array.isArray(sels) || sels.length === 0 || sels.length > 5) {
           throw new InvalidEventSelectorsException({ message: 'A trail has 1 to 5 event selectors.', $metadata: {} });
@@ -329,7 +359,9 @@ export class CloudTrailModel {
             $metadata: {},
           });
         }
-        this.put({ ...t, EventSelectors: norm });
+        const { AdvancedEventSelectors: _replaced, ...basic } = t;
+        void _replaced;
+        this.put({ ...basic, EventSelectors: norm });
         return { TrailARN: this.arnOf(t), EventSelectors: norm, ...meta };
       }
       case 'DeleteTrail': {
