@@ -23,7 +23,7 @@ import { buildStacks } from './stacks';
 /** The folder name of one of our stacks (config/naming.ts `stackName`). */
 const STACK_FOLDER = /^cloudtrail-guard-\d{12}-[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** The configuration synthesized when none is named. */
+/** The configuration synthesized when none is named (relative to the working directory). */
 export const DEFAULT_CONFIG = 'examples/single-account.yaml';
 
 /**
@@ -68,9 +68,12 @@ function configFile(env: NodeJS.ProcessEnv, context: Record<string, unknown>): s
 
 /**
  * Runs the app.
+ * @param env the environment to read (see the file comment). @default process.env
  * @returns the process exit code: 0 on success, 1 on a configuration problem or an input a construct refused
  *   (printed in one line; `CLOUDTRAIL_GUARD_DEBUG=1` rethrows it with its stack trace).
- * @throws an unexpected error while loading the config (a bug), so that its stack trace is shown.
+ * @throws an unexpected (non-ConfigError) error while loading the config (a bug), so that its stack trace is shown;
+ *   and any synth error when `CLOUDTRAIL_GUARD_DEBUG=1`.
+ * @see https://developer.hashicorp.com/terraform/cdktf/create-and-deploy/configuration-file
  */
 export function main(env: NodeJS.ProcessEnv = process.env): number {
   const context = readContext(env);

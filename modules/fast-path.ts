@@ -42,13 +42,16 @@ export const AUTOMATION_INPUT_LIMITS = {
   maxInputLength: 8192,
 } as const;
 
-/** EventBridge rule names: 1 to 64 of letters, digits, `.`, `-`, `_`. */
+/**
+ * EventBridge rule names: 1 to 64 of letters, digits, `.`, `-`, `_`.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+ */
 export const EVENT_RULE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Default rule name: `cloudtrail-guard-fast-path` (rules are Regional; one per stack). */
 export const fastPathRuleName = (): string => label(NAMESPACE, 'fast-path');
 
-/** Default role name: `cloudtrail-guard-fast-path-<region>` (IAM is global). */
+/** Default role name: `cloudtrail-guard-fast-path-<region>` (IAM is global, so the Region keeps stacks apart). */
 export const fastPathRoleName = (region: string): string => label(NAMESPACE, 'fast-path', region);
 
 /**
@@ -58,6 +61,7 @@ export const fastPathRoleName = (region: string): string => label(NAMESPACE, 'fa
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StopLogging.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
+ * @returns the pattern as data (`source`, `detail-type`, `detail`), for `JSON.stringify`; never throws
  */
 export function fastPathEventPattern(trailName: string, trailArn: string, eventNames: readonly string[]): Record<string, unknown> {
   const trail = [trailName, trailArn];

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { RETENTION_DAYS } from '../config/schema';
 import { Token } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -10,7 +11,10 @@ import { NAMESPACE, label } from '../config/naming';
 import { cloudWatchLogsDeliveryPolicy, cloudWatchLogsTrustPolicy, trailTopicPolicy } from './policies/trail-notifications-policy';
 import { PolicyDocument, policyJson } from './policies/types';
 
-/** SNS topic names: 1 to 256 letters, digits, `_` and `-` (standard topics; CloudTrail cannot publish to FIFO topics). */
+/**
+ * SNS topic names: 1 to 256 letters, digits, `_` and `-` (standard topics; CloudTrail cannot publish to FIFO topics).
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+ */
 export const TOPIC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** Props of {@link TrailTopic}. */
@@ -97,11 +101,12 @@ export class TrailTopic extends Construct {
  * Retention values CloudWatch Logs accepts, in days.
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
  */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS: readonly number[] = RETENTION_DAYS; // one list, kept in config/schema.ts
 
-/** Log group names: 1 to 512 of letters, digits, `_`, `-`, `/`, `.`, `#`. */
+/**
+ * Log group names: 1 to 512 of letters, digits, `_`, `-`, `/`, `.`, `#`.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+ */
 export const LOG_GROUP_NAME_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
 
 /** Default name of the CloudWatch Logs role: `cloudtrail-guard-cloudwatch-logs-<region>` (IAM is global). */

@@ -22,7 +22,11 @@ import { TrailLogGroup, TrailTopic } from '../modules/trail-notifications';
 import { TrailKey } from '../modules/trail-key';
 import { applyBackend } from './backend';
 
-/** Tags every resource carries, besides the account's own. */
+/**
+ * Tags every resource carries (through the provider's `default_tags`): the account's own (defaults merged), plus
+ * `cloudtrail-guard:estate`, `cloudtrail-guard:stack` and `cloudtrail-guard:managed-by`, which win on a clash.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs
+ */
 export function standardTags(config: GuardConfig, account: AccountConfig): Record<string, string> {
   return {
     ...account.tags,
@@ -32,6 +36,7 @@ export function standardTags(config: GuardConfig, account: AccountConfig): Recor
   };
 }
 
+/** Props of {@link AccountStack}. */
 export interface AccountStackProps {
   /** The whole (normalised) configuration. */
   readonly config: GuardConfig;
@@ -40,10 +45,18 @@ export interface AccountStackProps {
 }
 
 /**
- * The stack for one (account, home Region), named `cloudtrail-guard-<account>-<region>` (config/naming.ts).
+ * The stack for one (account, home Region), named `cloudtrail-guard-<account>-<region>` (config/naming.ts): provider
+ * (Region, `allowed_account_ids`, the deployment role, default tags), backend, trail key (unless `existingKeyArn`),
+ * log bucket, optional SNS topic and CloudWatch Logs group, automation role, runbook, optional Config recorder, the
+ * `cloudtrail-enabled` rule, its remediation configuration, the trail (with `trail.manage`), the fast path (with
+ * `remediation.fastPath`), and the tamper-prevention SCP (management account only). Outputs: `trail_arn`,
+ * `log_bucket`, `kms_key_arn`, `automation_role_arn`, `runbook_name`, `config_rule_name`.
  *
  * @see https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-enabled.html
  * @see https://docs.aws.amazon.com/config/latest/developerguide/remediation.html
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs
+ * @throws Error from the constructs it composes when an input breaks a rule they check (e.g. {@link Trail},
+ *   {@link TrailKey}, {@link TrailRemediation}, {@link TrailFastPath}, {@link TamperProtection}, `trailRemediationParameters`).
  */
 export class AccountStack extends TerraformStack {
   readonly account: AccountConfig;

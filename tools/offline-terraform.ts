@@ -21,19 +21,31 @@ export const WELL_KNOWN_MIRRORS: readonly string[] = [
   '/opt/tf-plugins',
   '/usr/share/terraform/plugins',
   '/usr/local/share/terraform/plugins',
-  `${process.env.HOME}/.terraform.d/plugins`,
+  ...(process.env.HOME ? [`${process.env.HOME}/.terraform.d/plugins`] : []),
 ];
 
-/** The provider mirror: `CLOUDTRAIL_GUARD_PROVIDER_MIRROR`, else the first well-known folder that holds one. */
+/**
+ * The provider mirror: `CLOUDTRAIL_GUARD_PROVIDER_MIRROR` (as set, not checked), else the first well-known folder that
+ * holds one, else `undefined`.
+ * @param env @default process.env
+ */
 export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env[MIRROR_ENV] || WELL_KNOWN_MIRRORS.find((d) => existsSync(d) && isProviderMirror(d));
 }
 
+/**
+ * Whether terraform can run offline here: `cliConfig` is the CLI configuration file written for the mirror and
+ * `version` the first line of `terraform version`; or `why` not.
+ */
 export type TerraformAvailability = { ok: true; cliConfig: string; version: string } | { ok: false; why: string };
 
 let cached: TerraformAvailability | undefined;
 
-/** Whether terraform and the provider mirror are here; when not, why (tests print it and skip). */
+/**
+ * Whether terraform and the provider mirror are here; when not, why (tests print it and skip). The answer is cached
+ * for the process; on the way it writes the CLI configuration to `DEFAULT_CLI_CONFIG`.
+ * @see https://developer.hashicorp.com/terraform/cli/config/config-file#provider-installation
+ */
 export function terraformAvailability(): TerraformAvailability {
   if (cached) return cached;
   const mirror = findProviderMirror();
@@ -52,16 +64,26 @@ export function terraformAvailability(): TerraformAvailability {
   return (cached = { ok: true, cliConfig, version });
 }
 
+/** What {@link initValidatePlan} found. */
 export interface PlanResult {
+  /** The temporary folder terraform ran in (left in place for inspection). */
   readonly dir: string;
+  /** `terraform validate -json` output. */
   readonly validate: { valid: boolean; error_count: number; diagnostics: unknown[] };
+  /** Resources the plan would add. */
   readonly toAdd: number;
+  /** Resources the plan would change in place. */
   readonly toChange: number;
+  /** Resources the plan would destroy. */
   readonly toDestroy: number;
+  /** The plan's text output (stdout and stderr). */
   readonly planOutput: string;
 }
 
-/** Makes the stack runnable offline; see the file comment. Returns a new object. */
+/**
+ * Makes the stack runnable offline; see the file comment. Returns a new object; `stack` is not changed.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform JSON
 export function offlineCopy(stack: Record<string, any>): Record<string, any> {
   const copy = JSON.parse(JSON.stringify(stack));
@@ -104,7 +126,10 @@ function run(dir: string, args: string[], cliConfig: string): { status: number; 
 
 /**
  * `terraform init`, `validate -json` and `plan` on one synthesized stack (`cdk.tf.json` content), offline.
- * @throws Error with terraform's output when init or plan fails, or when terraform is not available.
+ * @param opts `destroy: true` plans a destroy (`plan -destroy`); a failed destroy plan (e.g. `prevent_destroy`) is then
+ *   returned in `planOutput`, not thrown. @default {}
+ * @throws Error with terraform's output when init fails, when a (non-destroy) plan fails, or when terraform is not
+ *   available; SyntaxError when `terraform validate -json` prints no JSON.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform JSON
 export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: boolean } = {}): PlanResult {

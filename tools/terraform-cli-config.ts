@@ -21,8 +21,10 @@ export function isProviderMirror(dir: string): boolean {
 }
 
 /**
- * The CLI configuration text: the mirror for hashicorp/aws, no direct installation of it.
+ * The CLI configuration text: a `provider_installation` block that installs `registry.terraform.io/hashicorp/*`
+ * (hashicorp/aws among them) from the filesystem mirror only, never directly from the registry.
  * @param mirror absolute path of the mirror root
+ * @see https://developer.hashicorp.com/terraform/cli/config/config-file#provider-installation
  */
 export function cliConfigText(mirror: string): string {
   return [
@@ -40,9 +42,11 @@ export function cliConfigText(mirror: string): string {
 }
 
 /**
- * Writes the CLI configuration for `mirror` to `file`.
+ * Writes the CLI configuration for `mirror` to `file` (creating its folder).
+ * @param file @default {@link DEFAULT_CLI_CONFIG}
  * @returns the absolute path written
- * @throws Error when `mirror` holds no hashicorp/aws provider
+ * @throws Error when `mirror` holds no hashicorp/aws provider, or (from fs) when the file cannot be written
+ * @see https://developer.hashicorp.com/terraform/cli/config/config-file#provider-installation
  */
 export function writeCliConfig(mirror: string, file: string = DEFAULT_CLI_CONFIG): string {
   if (!isProviderMirror(mirror)) {

@@ -11,7 +11,10 @@ import { GuardConfigInput } from '../config/schema';
 /** Where the JSON Schema is committed. */
 export const SCHEMA_PATH = join(__dirname, '..', 'schema', 'cloudtrail-guard.schema.json');
 
-/** The JSON Schema text (draft 2020-12), with a trailing newline. */
+/**
+ * The JSON Schema text (draft 2020-12, the input side of `GuardConfigInput`), pretty-printed with a trailing newline.
+ * @see https://zod.dev/json-schema
+ */
 export function jsonSchemaText(): string {
   const schema = z.toJSONSchema(GuardConfigInput, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify({ ...schema, $id: 'https://github.com/cloudtrail-guard/cloudtrail-guard/schema/cloudtrail-guard.schema.json', title: 'cloudtrail-guard configuration' }, null, 2)}\n`;

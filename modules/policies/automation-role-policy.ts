@@ -80,7 +80,10 @@ export interface AutomationPermissionsPolicyProps {
   readonly allowTagging?: boolean;
 }
 
-/** The actions the runbook may call on its one trail (resource-level permissions on `trail`). */
+/**
+ * The actions the runbook may call on its one trail (resource-level permissions on `trail`).
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+ */
 export const TRAIL_SCOPED_ACTIONS = [
   'cloudtrail:GetTrail',
   'cloudtrail:GetTrailStatus',

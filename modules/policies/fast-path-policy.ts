@@ -1,7 +1,10 @@
 import { formatArn } from '../../config/arn';
 import { PolicyDocument, SSM_SERVICE_PRINCIPAL, policyDocument } from './types';
 
-/** The EventBridge service principal. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html */
+/**
+ * The EventBridge service principal.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+ */
 export const EVENTS_SERVICE_PRINCIPAL = 'events.amazonaws.com';
 
 /**
@@ -23,7 +26,11 @@ export const automationDefinitionArn = (
   return formatArn({ partition, service: 'ssm', region, account, resource: `automation-definition/${documentName}:${version}` });
 };
 
-/** `arn:<p>:events:<region>:<account>:rule/<name>` (a rule on the default event bus). */
+/**
+ * `arn:<p>:events:<region>:<account>:rule/<name>` (a rule on the default event bus).
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+ * @throws Error (from `formatArn`) when a segment is empty, `undefined` or `null`.
+ */
 export const eventRuleArn = (partition: string, region: string, account: string, ruleName: string): string =>
   formatArn({ partition, service: 'events', region, account, resource: `rule/${ruleName}` });
 
@@ -39,6 +46,7 @@ export interface FastPathTrustPolicyProps {
  * Trust policy of the role EventBridge uses to start the runbook: `events.amazonaws.com` may `sts:AssumeRole`, only
  * for the one rule of this account.
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html#eb-confused-deputy-prevention
+ * @returns a one-statement document (`AllowEventBridgeRuleOfThisAccount`); never throws
  */
 export function fastPathTrustPolicy(p: FastPathTrustPolicyProps): PolicyDocument {
   return policyDocument([

@@ -1,7 +1,10 @@
 import { bucketArn as buildBucketArn, formatArn } from '../../config/arn';
 import { CLOUDTRAIL_SERVICE_PRINCIPAL, CONFIG_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement, policyDocument } from './types';
 
-/** The key prefix under which AWS Config delivers by default (ConfigRecorder's default too). */
+/**
+ * The key prefix the guard gives AWS Config's delivery channel by default (ConfigRecorder's default too).
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+ */
 export const DEFAULT_CONFIG_KEY_PREFIX = 'config';
 
 /** The organization whose organization trail writes to the bucket (FC-02). */
@@ -51,7 +54,12 @@ function assertPrefix(name: string, prefix: string): void {
   }
 }
 
-/** `arn:<p>:s3:::<bucket>/<prefix>/AWSLogs/<owner>/<suffix>`, prefix left out when empty, never a `//`. */
+/**
+ * `arn:<p>:s3:::<bucket>/<prefix>/AWSLogs/<owner>/<suffix>`, prefix left out when empty, never a `//`. `owner` is an
+ * account ID or organization ID; `suffix` defaults to `*`.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+ * @throws Error when `s3KeyPrefix` is not trimmed, or (from `formatArn`) a segment is empty, `undefined` or `null`.
+ */
 export function logObjectArn(partition: string, bucketName: string, s3KeyPrefix: string, owner: string, suffix = '*'): string {
   assertPrefix('s3KeyPrefix', s3KeyPrefix);
   // Only the prefix may be left out; an empty owner or suffix leaves an empty segment that formatArn refuses.

@@ -1,6 +1,9 @@
 import { PolicyDocument, policyDocument, policyJson } from './types';
 
-/** The actions that stop or weaken a trail; the SCP denies them on the guarded trails. */
+/**
+ * The actions that stop or weaken a trail; the SCP denies them on the guarded trails.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+ */
 export const TRAIL_TAMPER_ACTIONS = [
   'cloudtrail:StopLogging',
   'cloudtrail:DeleteTrail',
@@ -14,6 +17,8 @@ export const TRAIL_TAMPER_ACTIONS = [
  * roles the SCP exempts (trust policy, permissions, deletion), the runbook document, and the fast-path rule. Without
  * this statement, an IAM administrator in a member account could rewrite an exempt role's trust policy, assume it, and
  * stop the trail as an exempt principal.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
  */
 export const GUARD_TAMPER_ACTIONS = [
   'iam:UpdateAssumeRolePolicy',
@@ -36,14 +41,20 @@ export const GUARD_TAMPER_ACTIONS = [
   'events:RemoveTargets',
 ] as const;
 
-/** The guard's own resources in every account, by the names config/naming.ts gives them (`cloudtrail-guard-*`). */
+/**
+ * The guard's own resources in every account, by the names config/naming.ts gives them (`cloudtrail-guard-*`):
+ * IAM roles, SSM documents and EventBridge rules, as ARN patterns with `*` for Region and account. Never throws.
+ */
 export const guardResourceArns = (partition: string): string[] => [
   `arn:${partition}:iam::*:role/cloudtrail-guard-*`,
   `arn:${partition}:ssm:*:*:document/cloudtrail-guard-*`,
   `arn:${partition}:events:*:*:rule/cloudtrail-guard-*`,
 ];
 
-/** Maximum size of an SCP document in characters. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html */
+/**
+ * Maximum size of an SCP document, in characters.
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
 export const SCP_MAX_CHARACTERS = 5120;
 
 /** `arn:<partition>:iam::<12-digit account>:role/<path/name>`, with no IAM wildcard (`*` or `?`) anywhere. */

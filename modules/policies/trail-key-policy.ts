@@ -2,7 +2,10 @@ import { accountRootArn, formatArn } from '../../config/arn';
 import type { OrganizationRef } from './log-bucket-policy';
 import { CLOUDTRAIL_SERVICE_PRINCIPAL, CONFIG_SERVICE_PRINCIPAL, PolicyDocument, PolicyStatement, policyDocument } from './types';
 
-/** The encryption context key that CloudTrail sets on every data key it requests: the ARN of the trail. */
+/**
+ * The encryption context condition key that CloudTrail sets on every data key it requests: the ARN of the trail.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+ */
 export const CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY = 'kms:EncryptionContext:aws:cloudtrail:arn';
 
 /** Inputs of {@link trailKeyPolicy}. */
@@ -42,7 +45,10 @@ export interface TrailKeyPolicyProps {
   readonly allowConfigDelivery?: boolean;
 }
 
-/** `arn:<p>:cloudtrail:*:<account>:trail/*`: any trail of that account, in any Region. */
+/**
+ * `arn:<p>:cloudtrail:*:<account>:trail/*`: any trail of that account, in any Region.
+ * @throws Error (from `formatArn`) when a segment is empty, `undefined` or `null`.
+ */
 export const anyTrailOfAccount = (partition: string, account: string): string =>
   formatArn({ partition, service: 'cloudtrail', region: '*', account, resource: 'trail/*' });
 

@@ -20,7 +20,10 @@ export const PARAMETER_TYPES: readonly ParameterType[] = [
   'StringMap',
 ];
 
-/** One entry of `parameters:`. */
+/**
+ * One entry of `parameters:`.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
+ */
 export interface ParameterDefinition {
   readonly type: ParameterType;
   readonly description?: string;
@@ -44,7 +47,10 @@ export interface StepOutputDefinition {
   readonly Type?: ParameterType;
 }
 
-/** One step of `mainSteps:`. */
+/**
+ * One step of `mainSteps:`.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html
+ */
 export interface StepDefinition {
   readonly name: string;
   readonly action: string;
@@ -64,7 +70,10 @@ export interface StepDefinition {
   readonly timeoutSeconds?: number | string;
 }
 
-/** An Automation document (runbook). */
+/**
+ * An Automation document (runbook), schemaVersion 0.3.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
+ */
 export interface AutomationDocument {
   readonly schemaVersion: string;
   readonly description?: string;

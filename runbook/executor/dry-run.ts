@@ -21,6 +21,7 @@ export const ASSUMED_STATES = [
   'validation-off',
   'single-region',
 ] as const;
+/** One of {@link ASSUMED_STATES}. */
 export type AssumedState = (typeof ASSUMED_STATES)[number];
 
 const one = (v: RawParameterValue | undefined): string | undefined =>

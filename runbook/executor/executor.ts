@@ -14,6 +14,7 @@
  * - the execution status is Failed when a step fails with `onFailure: Abort`, or when a critical step failed
  *   (whatever its onFailure); otherwise Success.
  */
+import { isKnownRegion, partitionOf } from '../../config/regions';
 import { randomUUID } from 'node:crypto';
 import { checkValueAgainstShape, findOperation, SERVICES } from './api-model';
 import { flag, type AutomationDocument, type StepDefinition } from './document';
@@ -44,7 +45,9 @@ export interface SdkApiCallerOptions {
 
 /**
  * Calls the real AWS SDK v3 clients: `cloudtrail` + `GetTrail` → `CloudTrailClient.send(new GetTrailCommand(input))`.
- * Works against an account (standard credentials) or an emulator (`endpoint`).
+ * Works against an account (standard credentials) or an emulator (`endpoint`). Clients are made once per service and
+ * kept until {@link SdkApiCaller.destroy}.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeAwsApi.html
  */
 export class SdkApiCaller implements ApiCaller {
   private readonly clients = new Map<string, { send(command: unknown): Promise<unknown>; destroy(): void }>();
@@ -150,11 +153,14 @@ export interface RunAutomationOptions {
 
 class StepFailure extends Error {}
 
-const partitionOfRegion = (region: string): string =>
-  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+/** The partition of a Region, from the AWS SDK's partition data (config/regions.ts); `aws` for an unknown Region. */
+const partitionOfRegion = (region: string): string => (isKnownRegion(region) ? partitionOf(region) : 'aws');
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** The comparison operators of aws:branch. */
+/**
+ * The comparison operators of aws:branch.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-branch.html
+ */
 export const BRANCH_OPERATORS = [
   'StringEquals',
   'EqualsIgnoreCase',
@@ -186,6 +192,7 @@ const asText = (v: unknown): string =>
 
 /**
  * Evaluates one aws:branch condition (`Variable` + operator, or `And` / `Or` / `Not`).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-branch.html
  * @throws UnresolvedReferenceError / Error when a reference is unset or the condition is malformed
  */
 export function evaluateCondition(cond: Record<string, unknown>, lookup: Lookup): boolean {
@@ -238,7 +245,8 @@ export function evaluateCondition(cond: Record<string, unknown>, lookup: Lookup)
 const API_META_INPUTS = new Set(['Service', 'Api', 'PropertySelector', 'DesiredValues']);
 
 /**
- * Runs a runbook.
+ * Runs a runbook locally, step by step, as SSM Automation would.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html
  * @returns the execution's result; a failed step is reported in it (status Failed), never thrown
  * @throws ParameterValidationError when the parameters are refused (the service refuses to start the execution)
  * @throws Error when the document names a step that does not exist, or the step runs exceed `maxStepRuns`

@@ -18,7 +18,10 @@ export type TypedValue =
   | Readonly<Record<string, unknown>>
   | ReadonlyArray<Record<string, unknown>>;
 
-/** Thrown when parameters are refused; the service refuses to start the execution (ValidationException). */
+/**
+ * Thrown when parameters are refused; the service refuses to start the execution (ValidationException).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html
+ */
 export class ParameterValidationError extends Error {
   /** One line per refused parameter. */
   readonly problems: readonly string[];
@@ -148,6 +151,7 @@ export function checkParameterValue(name: string, def: ParameterDefinition, valu
  * values converted by type and checked.
  * @returns parameter name → typed value
  * @throws ParameterValidationError listing every refused parameter
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
  */
 export function resolveParameters(
   doc: AutomationDocument,
