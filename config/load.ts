@@ -418,7 +418,13 @@ export function parseConfig(text: string, file: string): GuardConfig {
     try {
       trailTamperScp({ partition, ...tamperProtection });
     } catch (e) {
-      problems.push(problem(['organization', 'tamperProtection'], `an SCP that AWS Organizations accepts (${(e as Error).message}); the SCP names every exempt role (break-glass, deployment and automation roles) exactly, so its size grows with the accounts: keep organization.tamperProtection for estates of a few dozen accounts or fewer`, undefined));
+      problems.push(
+        problem(
+          ['organization', 'tamperProtection'],
+          `an SCP that AWS Organizations accepts (${(e as Error).message}). The SCP names every exempt role exactly (break-glass, deployment and automation roles: ${tamperProtection.exemptRoleArns.length} here), so it grows with the accounts in this file; about 20 accounts fit. List only the accounts that need their own trail`,
+          `${accounts.length} accounts`,
+        ),
+      );
     }
     const ids = org.tamperProtection.targetIds;
     ids.forEach((id, k) => {

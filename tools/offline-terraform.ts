@@ -11,7 +11,7 @@
  * the synthesized JSON as is. The plan shows what would be created; it reads nothing from AWS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CLI_CONFIG, isProviderMirror, MIRROR_ENV, writeCliConfig } from './terraform-cli-config';
@@ -157,7 +157,7 @@ export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: b
 }
 
 if (require.main === module) {
-  const usage = 'usage: npm run plan:offline -- <stack name> [--outdir cdktf.out]';
+  const usage = 'usage: npm run plan:offline -- <stack name> [--outdir cdktf.out] [--keep]';
   const args = process.argv.slice(2);
   const outIdx = args.indexOf('--outdir');
   if (outIdx >= 0 && (args[outIdx + 1] === undefined || args[outIdx + 1].startsWith('--'))) {
@@ -182,7 +182,10 @@ if (require.main === module) {
   try {
     const r = initValidatePlan(JSON.parse(readFileSync(file, 'utf8')));
     console.log(r.planOutput);
-    console.log(`offline plan of ${stackName} in ${r.dir}: ${r.toAdd} to add, ${r.toChange} to change, ${r.toDestroy} to destroy`);
+    console.log(`offline plan of ${stackName}: ${r.toAdd} to add, ${r.toChange} to change, ${r.toDestroy} to destroy`);
+    // The working copy is kept only when asked for (--keep), to look at; it holds nothing of value otherwise.
+    if (args.includes('--keep')) console.log(`working copy kept in ${r.dir}`);
+    else rmSync(r.dir, { recursive: true, force: true });
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

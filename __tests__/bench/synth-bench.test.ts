@@ -130,7 +130,9 @@ describe('--report-only', () => {
       writeFileSync(join(dir, 'results.json'), JSON.stringify({ machine, results }));
       const opts = parseArgs(['--report-only', join(dir, 'results.json'), '--out', dir], {});
       expect(opts.reportOnly).toBe(join(dir, 'results.json'));
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined); // the report it prints
       expect(runBench(opts)).toEqual(results);
+      log.mockRestore();
       const md = readFileSync(join(dir, 'RESULTS.md'), 'utf8');
       expect(md).toContain('Machine: 2 CPUs (test), Node v20.0.0, 2026-01-01T00:00:00.000Z, commit abc1234, load average 0.50 at start.');
       expect(md).toContain('| 1 | 500 | 20 | 18 |'); // (10.5 - 0.5) s / 499 added stacks; CPU is 0.9 x wall

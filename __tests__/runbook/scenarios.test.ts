@@ -21,6 +21,21 @@ interface Case {
 
 const cases: Case[] = [
   {
+    title: 'management events with KMS and RDS Data API events excluded: PutEventSelectors without exclusions',
+    start: (s) => ({
+      ...s.compliant,
+      EventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          DataResources: [],
+          ExcludeManagementEventSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'],
+        },
+      ],
+    }),
+    writes: ['PutEventSelectors'],
+  },
+  {
     title: 'absent: CreateTrail then StartLogging (FC-13 a)',
     start: () => undefined,
     writes: ['CreateTrail', 'StartLogging'],
