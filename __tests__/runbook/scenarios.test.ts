@@ -341,4 +341,52 @@ accounts:
     s.fake.clearCalls();
     expect((await s.run()).changes).toEqual([]);
   });
+
+  describe('SNS and CloudWatch Logs drift on an existing trail', () => {
+    const optional = () =>
+      parseConfig(
+        `estate: optional
+state: { backend: local }
+accounts:
+  - accountId: "444444444444"
+    homeRegion: eu-central-1
+    trail: { name: audit-trail, snsTopicName: trail-deliveries, cloudWatchLogs: { logGroupName: /aws/cloudtrail/audit } }
+    logBucket: { name: logs-444444444444 }
+`,
+        'inline.yaml',
+      );
+    const LOG_GROUP_ARN = 'arn:aws:logs:eu-central-1:444444444444:log-group:/aws/cloudtrail/audit:*';
+
+    it.each([
+      ['the SNS topic removed', { SnsTopicName: undefined }],
+      ['another SNS topic', { SnsTopicName: 'someone-elses-topic' }],
+      ['CloudWatch Logs delivery removed', { CloudWatchLogsLogGroupArn: undefined, CloudWatchLogsRoleArn: undefined }],
+      ['another log group', { CloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-central-1:444444444444:log-group:elsewhere:*' }],
+    ])('%s: UpdateTrail restores both, and a second run changes nothing', async (_title, drift) => {
+      s = scenario({ config: optional() });
+      const wanted = {
+        ...s.compliant,
+        SnsTopicName: 'trail-deliveries',
+        CloudWatchLogsLogGroupArn: LOG_GROUP_ARN,
+        CloudWatchLogsRoleArn: cloudWatchLogsRoleArnFor(s.account),
+      };
+      s.fake.seed({ ...wanted, ...drift });
+      const first = await s.run();
+      expect(first.status).toBe('Success');
+      expect(s.fake.writes()).toEqual(['UpdateTrail']);
+      expect(s.fake.trail('audit-trail', 'eu-central-1')).toEqual(wanted);
+      s.fake.clearCalls();
+      expect((await s.run()).changes).toEqual([]);
+    });
+
+    it('an unexpected SNS topic on a trail that should have none is removed', async () => {
+      s = scenario();
+      s.fake.seed({ ...s.compliant, SnsTopicName: 'someone-elses-topic' });
+      const r = await s.run();
+      expect(s.fake.writes()).toEqual(['UpdateTrail']);
+      expect(s.fake.calls.find((c) => c.api === 'UpdateTrail')!.input.SnsTopicName).toBe('');
+      expect(s.fake.trail('org-audit', 'us-east-1')).toEqual(s.compliant);
+      expect(r.status).toBe('Success');
+    });
+  });
 });
