@@ -1,9 +1,11 @@
 /**
  * Writes the configuration file's JSON Schema (`schema/cloudtrail-guard.schema.json`) from the zod schema, so editors
  * complete and check config files (yaml-language-server reads the `$schema` comment on each example's first line).
- * A test fails when the committed file is out of date: run `npm run schema`.
+ * Each field's `description` (what an editor shows on hover) is the row for that field in the README's config
+ * reference (`### Inputs`), so the two never say different things. A test fails when the committed file is out of
+ * date: run `npm run schema`.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { GuardConfigInput } from '../config/schema';
@@ -11,12 +13,59 @@ import { GuardConfigInput } from '../config/schema';
 /** Where the JSON Schema is committed. */
 export const SCHEMA_PATH = join(__dirname, '..', 'schema', 'cloudtrail-guard.schema.json');
 
+/** The README, whose `### Inputs` table gives each field's description. */
+const README_PATH = join(__dirname, '..', 'README.md');
+
 /**
- * The JSON Schema text (draft 2020-12, the input side of `GuardConfigInput`), pretty-printed with a trailing newline.
+ * The README's config reference: field path (`accounts[].trail.name`) → `description (default: …)`.
+ * @param readme the README's text
+ * @returns one entry per row of the `### Inputs` table; empty when there is none
+ */
+export function readmeFieldDescriptions(readme: string): Map<string, string> {
+  const start = readme.indexOf('### Inputs');
+  const out = new Map<string, string>();
+  if (start < 0) return out;
+  const end = readme.indexOf('\n### ', start + 1);
+  for (const line of readme.slice(start, end < 0 ? undefined : end).split('\n')) {
+    const cells = line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replace(/\\\|/g, '|'));
+    const m = /^`([^`]+)`$/.exec(cells[0] ?? '');
+    if (!m || cells.length < 4) continue;
+    const plain = (t: string): string => t.replace(/`/g, '');
+    out.set(m[1], `${plain(cells[3])} (type: ${plain(cells[1])}; default: ${plain(cells[2])})`);
+  }
+  return out;
+}
+
+type JsonSchemaNode = {
+  description?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  oneOf?: JsonSchemaNode[];
+  anyOf?: JsonSchemaNode[];
+  [k: string]: unknown;
+};
+
+/** Sets `description` on every node whose path the README describes (`defaults.x` takes the row of `accounts[].x`). */
+function describe(node: JsonSchemaNode, path: string, rows: Map<string, string>): void {
+  const row = rows.get(path) ?? (path.startsWith('defaults.') ? rows.get(`accounts[].${path.slice('defaults.'.length)}`) : undefined);
+  if (row && path !== '') node.description = row;
+  for (const variant of [...(node.oneOf ?? []), ...(node.anyOf ?? [])]) describe(variant, path, rows);
+  if (node.items) describe(node.items, `${path}[]`, rows);
+  for (const [key, child] of Object.entries(node.properties ?? {})) describe(child, path ? `${path}.${key}` : key, rows);
+}
+
+/**
+ * The JSON Schema text (draft 2020-12, the input side of `GuardConfigInput`, descriptions from the README),
+ * pretty-printed with a trailing newline.
  * @see https://zod.dev/json-schema
  */
-export function jsonSchemaText(): string {
-  const schema = z.toJSONSchema(GuardConfigInput, { io: 'input', unrepresentable: 'any' });
+export function jsonSchemaText(readme: string = readFileSync(README_PATH, 'utf8')): string {
+  const schema = z.toJSONSchema(GuardConfigInput, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
+  describe(schema, '', readmeFieldDescriptions(readme));
   return `${JSON.stringify({ ...schema, $id: 'https://github.com/cloudtrail-guard/cloudtrail-guard/schema/cloudtrail-guard.schema.json', title: 'cloudtrail-guard configuration' }, null, 2)}\n`;
 }
 

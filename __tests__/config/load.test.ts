@@ -152,6 +152,17 @@ describe('the JSON Schema', () => {
     expect(validate({ estate: 'test', state: { backend: 'local' }, accounts: [{ accountId: '111111111111', homeRegion: 'us-east-1', x: 1 }] })).toBe(false);
   });
 
+  test("each field's description is its row in the README's config reference", () => {
+    const trailName = schema.properties.accounts.items.properties.trail.properties.name;
+    expect(trailName.description).toBe('The guarded trail. (type: trail name; default: cloudtrail-guard)');
+    const defaultsPrefix = schema.properties.defaults.properties.logBucket.properties.s3KeyPrefix;
+    expect(defaultsPrefix.description).toBe(
+      "S3 key prefix; logs, logs/ and /logs all mean logs. (type: string; default: '')",
+    );
+    const s3Bucket = schema.properties.state.oneOf.find((v: any) => v.properties.backend.const === 's3').properties.bucket;
+    expect(s3Bucket.description).toBe('State bucket. (type: string; default: required for s3)');
+  });
+
   test('the README config reference lists every field of the schema', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const rows = new Set([...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]));
