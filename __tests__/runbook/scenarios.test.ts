@@ -19,6 +19,21 @@ interface Case {
   readonly organizationId?: string;
 }
 
+/** An account whose trail also notifies SNS and delivers to CloudWatch Logs. */
+const optionalDeliveryConfig = () =>
+  parseConfig(
+    `estate: optional
+state: { backend: local }
+accounts:
+  - accountId: "444444444444"
+    homeRegion: eu-central-1
+    trail: { name: audit-trail, snsTopicName: trail-deliveries, cloudWatchLogs: { logGroupName: /aws/cloudtrail/audit } }
+    logBucket: { name: logs-444444444444 }
+`,
+    'inline.yaml',
+  );
+const LOG_GROUP_ARN = 'arn:aws:logs:eu-central-1:444444444444:log-group:/aws/cloudtrail/audit:*';
+
 const cases: Case[] = [
   {
     title: 'management events with KMS and RDS Data API events excluded: PutEventSelectors without exclusions',
@@ -316,18 +331,7 @@ describe('the deployed runbook against the fake CloudTrail', () => {
   });
 
   it('absent, with an SNS topic and CloudWatch Logs configured: CreateTrail, then UpdateTrail sets them, then StartLogging', async () => {
-    const config = parseConfig(
-      `estate: optional
-state: { backend: local }
-accounts:
-  - accountId: "444444444444"
-    homeRegion: eu-central-1
-    trail: { name: audit-trail, snsTopicName: trail-deliveries, cloudWatchLogs: { logGroupName: /aws/cloudtrail/audit } }
-    logBucket: { name: logs-444444444444 }
-`,
-      'inline.yaml',
-    );
-    s = scenario({ config });
+    s = scenario({ config: optionalDeliveryConfig() });
     const first = await s.run();
     expect(first.status).toBe('Success');
     expect(s.fake.writes()).toEqual(['CreateTrail', 'UpdateTrail', 'StartLogging']);
@@ -335,7 +339,7 @@ accounts:
     expect(s.fake.trail('audit-trail', 'eu-central-1')).toEqual({
       ...s.compliant,
       SnsTopicName: 'trail-deliveries',
-      CloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-central-1:444444444444:log-group:/aws/cloudtrail/audit:*',
+      CloudWatchLogsLogGroupArn: LOG_GROUP_ARN,
       CloudWatchLogsRoleArn: cloudWatchLogsRoleArnFor(s.account),
     });
     s.fake.clearCalls();
@@ -343,19 +347,6 @@ accounts:
   });
 
   describe('SNS and CloudWatch Logs drift on an existing trail', () => {
-    const optional = () =>
-      parseConfig(
-        `estate: optional
-state: { backend: local }
-accounts:
-  - accountId: "444444444444"
-    homeRegion: eu-central-1
-    trail: { name: audit-trail, snsTopicName: trail-deliveries, cloudWatchLogs: { logGroupName: /aws/cloudtrail/audit } }
-    logBucket: { name: logs-444444444444 }
-`,
-        'inline.yaml',
-      );
-    const LOG_GROUP_ARN = 'arn:aws:logs:eu-central-1:444444444444:log-group:/aws/cloudtrail/audit:*';
 
     it.each([
       ['the SNS topic removed', { SnsTopicName: undefined }],
@@ -363,7 +354,7 @@ accounts:
       ['CloudWatch Logs delivery removed', { CloudWatchLogsLogGroupArn: undefined, CloudWatchLogsRoleArn: undefined }],
       ['another log group', { CloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-central-1:444444444444:log-group:elsewhere:*' }],
     ])('%s: UpdateTrail restores both, and a second run changes nothing', async (_title, drift) => {
-      s = scenario({ config: optional() });
+      s = scenario({ config: optionalDeliveryConfig() });
       const wanted = {
         ...s.compliant,
         SnsTopicName: 'trail-deliveries',

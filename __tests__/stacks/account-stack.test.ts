@@ -27,6 +27,14 @@ const REQUIRED_TYPES = [
   'aws_cloudtrail',
 ];
 
+/** A config of one account, 111111111111, local state; `rest` holds the account's other lines. */
+const oneAccount = (rest: string): string => `
+estate: test
+state: { backend: local }
+accounts:
+  - accountId: "111111111111"
+${rest.replace(/^\n/, '')}`;
+
 function params(json: Record<string, any>): Record<string, any> {
   const rem = only(json, 'aws_config_remediation_configuration');
   return Object.fromEntries(rem.parameter.map((p: any) => [p.name, p]));
@@ -251,28 +259,20 @@ describe('per-account settings reach the stack', () => {
   });
 
   test('trail.manage: false leaves the trail to the runbook alone', () => {
-    const [s] = synthYaml(`
-estate: test
-state: { backend: local }
-accounts:
-  - accountId: "111111111111"
+    const [s] = synthYaml(oneAccount(`
     homeRegion: us-east-1
     trail: { name: org-audit, manage: false }
-`);
+`));
     expect(resources(s.json, 'aws_cloudtrail')).toHaveLength(0);
     expect(params(s.json).TrailName.static_value).toBe('org-audit');
   });
 
   test('an existing key ARN is used as is, and no key is created', () => {
     const keyArn = 'arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-1111-2222-3333-444455556666';
-    const [s] = synthYaml(`
-estate: test
-state: { backend: local }
-accounts:
-  - accountId: "111111111111"
+    const [s] = synthYaml(oneAccount(`
     homeRegion: us-east-1
     kmsKey: { existingKeyArn: "${keyArn}" }
-`);
+`));
     expect(resources(s.json, 'aws_kms_key')).toHaveLength(0);
     expect(only(s.json, 'aws_cloudtrail').kms_key_id).toBe(keyArn);
     expect(params(s.json).KmsKeyId.static_value).toBe(keyArn);
@@ -280,14 +280,10 @@ accounts:
   });
 
   test('the partition follows the home Region (aws-cn)', () => {
-    const [s] = synthYaml(`
-estate: test
-state: { backend: local }
-accounts:
-  - accountId: "111111111111"
+    const [s] = synthYaml(oneAccount(`
     homeRegion: cn-north-1
     logBucket: { name: ct-logs-cn }
-`);
+`));
     const policy = JSON.parse(only(s.json, 'aws_s3_bucket_policy').policy);
     expect(conditionValues(policy, 'aws:SourceArn')).toContain('arn:aws-cn:cloudtrail:cn-north-1:111111111111:trail/cloudtrail-guard');
     expect(policy.Statement.find((st: any) => st.Action === 's3:PutObject').Resource).toBe('arn:aws-cn:s3:::ct-logs-cn/AWSLogs/111111111111/*');
