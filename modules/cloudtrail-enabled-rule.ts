@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { ConfigConfigRule } from '@cdktf/provider-aws/lib/config-config-rule';
 import { CONFIG_RULE_NAME } from '../config/naming';
+import { terraformLiteral, terraformString, terraformStringMap } from './terraform-string';
 
 /**
  * How often a periodic AWS Config rule runs (one to 24 hours).
@@ -49,12 +50,12 @@ export class CloudTrailEnabledRule extends Construct {
     super(scope, id);
     if (!props.s3BucketName) throw new Error('CloudTrailEnabledRule: s3BucketName is empty');
     this.rule = new ConfigConfigRule(this, 'rule', {
-      name: props.ruleName ?? CONFIG_RULE_NAME,
-      description: 'cloudtrail-guard: a trail is enabled and delivers to the guarded log bucket',
+      name: terraformString(props.ruleName ?? CONFIG_RULE_NAME),
+      description: terraformLiteral('cloudtrail-guard: a trail is enabled and delivers to the guarded log bucket'),
       source: { owner: 'AWS', sourceIdentifier: 'CLOUD_TRAIL_ENABLED' },
-      inputParameters: JSON.stringify({ s3BucketName: props.s3BucketName }),
+      inputParameters: terraformString(JSON.stringify({ s3BucketName: props.s3BucketName })),
       maximumExecutionFrequency: props.maximumExecutionFrequency ?? 'One_Hour',
-      tags: { ...(props.tags ?? {}) },
+      tags: terraformStringMap(props.tags),
       dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn] : undefined,
     });
   }

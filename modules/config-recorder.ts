@@ -6,6 +6,7 @@ import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-c
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { roleArn as buildRoleArn } from '../config/arn';
 import { DEFAULT_CONFIG_KEY_PREFIX } from './policies/log-bucket-policy';
+import { terraformString } from './terraform-string';
 
 /** Name of AWS Config's service-linked role. https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles.html */
 export const CONFIG_SERVICE_LINKED_ROLE = 'aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig';
@@ -82,15 +83,15 @@ export class ConfigRecorder extends Construct {
       this.serviceLinkedRole = new IamServiceLinkedRole(this, 'service-linked-role', { awsServiceName: 'config.amazonaws.com' });
     }
     this.recorder = new ConfigConfigurationRecorder(this, 'recorder', {
-      name: props.name ?? 'default',
-      roleArn: this.serviceLinkedRole?.arn ?? buildRoleArn(props.partition, props.accountId, CONFIG_SERVICE_LINKED_ROLE),
+      name: terraformString(props.name ?? 'default'),
+      roleArn: this.serviceLinkedRole?.arn ?? terraformString(buildRoleArn(props.partition, props.accountId, CONFIG_SERVICE_LINKED_ROLE)),
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
     });
     this.deliveryChannel = new ConfigDeliveryChannel(this, 'delivery-channel', {
-      name: props.name ?? 'default',
-      s3BucketName: props.bucketName,
-      s3KeyPrefix: prefix === '' ? undefined : prefix,
-      s3KmsKeyArn: props.s3KmsKeyArn,
+      name: terraformString(props.name ?? 'default'),
+      s3BucketName: terraformString(props.bucketName),
+      s3KeyPrefix: prefix === '' ? undefined : terraformString(prefix),
+      s3KmsKeyArn: props.s3KmsKeyArn === undefined ? undefined : terraformString(props.s3KmsKeyArn),
       snapshotDeliveryProperties: { deliveryFrequency: props.snapshotDeliveryFrequency ?? 'TwentyFour_Hours' },
       dependsOn: [this.recorder, ...(props.dependsOn ?? [])],
     });

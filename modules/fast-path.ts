@@ -12,6 +12,7 @@ import {
   fastPathTrustPolicy,
 } from './policies/fast-path-policy';
 import { PolicyDocument, policyJson } from './policies/types';
+import { terraformString, terraformStringMap } from './terraform-string';
 import type { RemediationParameters } from './remediation-configuration';
 
 /**
@@ -221,7 +222,7 @@ export class TrailFastPath extends Construct {
     }
     this.automationParameters = { ...props.parameters, AutomationAssumeRole: given ?? props.automationRoleArn };
     const input = automationInput(this.automationParameters);
-    const tags = { ...(props.tags ?? {}) };
+    const tags = terraformStringMap(props.tags);
 
     this.eventPattern = fastPathEventPattern(props.trailName, props.trailArn, eventNames);
     this.trustPolicyDocument = fastPathTrustPolicy({
@@ -237,15 +238,15 @@ export class TrailFastPath extends Construct {
     });
 
     this.rule = new CloudwatchEventRule(this, 'rule', {
-      name: ruleName,
-      description: `cloudtrail-guard: repair ${props.trailName} at once when its logging or settings are changed`,
-      eventPattern: JSON.stringify(this.eventPattern),
+      name: terraformString(ruleName),
+      description: terraformString(`cloudtrail-guard: repair ${props.trailName} at once when its logging or settings are changed`),
+      eventPattern: terraformString(JSON.stringify(this.eventPattern)),
       state: 'ENABLED',
       tags,
     });
     this.role = new IamRole(this, 'role', {
-      name: props.roleName ?? fastPathRoleName(props.region),
-      description: `cloudtrail-guard: EventBridge starts the remediation runbook of ${props.trailName}`,
+      name: terraformString(props.roleName ?? fastPathRoleName(props.region)),
+      description: terraformString(`cloudtrail-guard: EventBridge starts the remediation runbook of ${props.trailName}`),
       assumeRolePolicy: policyJson(this.trustPolicyDocument),
       tags,
     });
@@ -257,9 +258,9 @@ export class TrailFastPath extends Construct {
     this.target = new CloudwatchEventTarget(this, 'target', {
       rule: this.rule.name,
       targetId: 'remediation-runbook',
-      arn: automationDefinitionArn(props.partition, props.region, props.accountId, props.documentName, '$DEFAULT'),
+      arn: terraformString(automationDefinitionArn(props.partition, props.region, props.accountId, props.documentName, '$DEFAULT')),
       roleArn: this.role.arn,
-      input,
+      input: terraformString(input),
       dependsOn: [this.rolePolicy],
     });
   }

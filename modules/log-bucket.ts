@@ -8,6 +8,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { bucketArn } from '../config/arn';
 import { logBucketPolicy, type OrganizationRef } from './policies/log-bucket-policy';
 import { PolicyDocument, policyJson } from './policies/types';
+import { terraformString, terraformStringMap } from './terraform-string';
 
 /** Props of {@link LogBucket}. */
 export interface LogBucketProps {
@@ -78,12 +79,12 @@ export class LogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {
     super(scope, id);
-    const tags = { ...(props.tags ?? {}) };
+    const tags = terraformStringMap(props.tags);
     this.bucketName = props.bucketName;
     this.bucketArn = bucketArn(props.partition, props.bucketName);
 
     this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: props.bucketName,
+      bucket: terraformString(props.bucketName),
       forceDestroy: false,
       tags,
       lifecycle: { preventDestroy: true },
@@ -107,7 +108,7 @@ export class LogBucket extends Construct {
       bucket: this.bucket.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: terraformString(props.kmsKeyArn) },
           bucketKeyEnabled: props.bucketKeyEnabled ?? true,
         },
       ],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { terraformLiteral } from './terraform-string';
 
 /** Absolute path of the remediation runbook, resolved relative to this module (works from any working directory). */
 export const RUNBOOK_PATH: string = path.join(__dirname, '..', 'runbook', 'cloudtrail-remediation-action.yml');
@@ -72,7 +73,7 @@ export class RunbookDocument extends Construct {
       name: props.documentName,
       documentType: 'Automation',
       documentFormat: 'YAML',
-      content: this.content,
+      content: terraformLiteral(this.content), // literal text: modules/terraform-string.ts
       tags: { ...(props.tags ?? {}) },
     });
   }

@@ -4,6 +4,7 @@ import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizat
 import { NAMESPACE, label } from '../config/naming';
 import { trailTamperScp } from './policies/tamper-scp';
 import { PolicyDocument, policyJson } from './policies/types';
+import { terraformLiteral, terraformString, terraformStringMap } from './terraform-string';
 
 /**
  * Forms of an SCP attachment target (the `TargetId` of Organizations AttachPolicy): a root `r-xxxx`, an OU
@@ -117,15 +118,16 @@ export class TamperProtection extends Construct {
       guardAdminRoleArns: props.guardAdminRoleArns,
     });
     this.policy = new OrganizationsPolicy(this, 'policy', {
-      name: props.policyName ?? tamperProtectionPolicyName(),
-      description:
+      name: terraformString(props.policyName ?? tamperProtectionPolicyName()),
+      description: terraformLiteral(
         'cloudtrail-guard: only the exempt roles may stop, delete or change the guarded trails, or change the guard itself',
+      ),
       type: 'SERVICE_CONTROL_POLICY',
       content: policyJson(this.policyDocument),
-      tags: { ...(props.tags ?? {}) },
+      tags: terraformStringMap(props.tags),
     });
     this.attachments = props.targetIds.map(
-      (targetId) => new OrganizationsPolicyAttachment(this, `attachment-${targetId}`, { policyId: this.policy.id, targetId }),
+      (targetId) => new OrganizationsPolicyAttachment(this, `attachment-${targetId}`, { policyId: this.policy.id, targetId: terraformString(targetId) }),
     );
   }
 }

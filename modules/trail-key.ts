@@ -3,6 +3,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { trailKeyPolicy, type TrailKeyPolicyProps } from './policies/trail-key-policy';
 import { PolicyDocument, policyJson } from './policies/types';
+import { terraformString, terraformStringMap } from './terraform-string';
 
 /** Props of {@link TrailKey}: the key policy's inputs ({@link TrailKeyPolicyProps}), plus the key's own settings. */
 export interface TrailKeyProps extends TrailKeyPolicyProps {
@@ -65,16 +66,16 @@ export class TrailKey extends Construct {
       allowConfigDelivery: props.allowConfigDelivery,
     });
     this.key = new KmsKey(this, 'key', {
-      description: props.description ?? `cloudtrail-guard: encrypts CloudTrail log files of ${props.trailArn}`,
+      description: terraformString(props.description ?? `cloudtrail-guard: encrypts CloudTrail log files of ${props.trailArn}`),
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       enableKeyRotation: true,
       deletionWindowInDays,
       policy: policyJson(this.policyDocument),
-      tags: { ...(props.tags ?? {}) },
+      tags: terraformStringMap(props.tags),
       lifecycle: { preventDestroy: true },
     });
-    this.alias = new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, 'alias', { name: terraformString(props.alias), targetKeyId: this.key.keyId });
     this.keyArn = this.key.arn;
   }
 }

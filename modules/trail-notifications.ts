@@ -10,6 +10,7 @@ import { logGroupArn as buildLogGroupArn, topicArn as buildTopicArn } from '../c
 import { NAMESPACE, label } from '../config/naming';
 import { cloudWatchLogsDeliveryPolicy, cloudWatchLogsTrustPolicy, trailTopicPolicy } from './policies/trail-notifications-policy';
 import { PolicyDocument, policyJson } from './policies/types';
+import { terraformString, terraformStringMap } from './terraform-string';
 
 /**
  * SNS topic names: 1 to 256 letters, digits, `_` and `-` (standard topics; CloudTrail cannot publish to FIFO topics).
@@ -85,9 +86,9 @@ export class TrailTopic extends Construct {
       trailArn: props.trailArn,
     });
     this.topic = new SnsTopic(this, 'topic', {
-      name: props.topicName,
-      kmsMasterKeyId: key,
-      tags: { ...(props.tags ?? {}) },
+      name: terraformString(props.topicName),
+      kmsMasterKeyId: key === undefined ? undefined : terraformString(key),
+      tags: terraformStringMap(props.tags),
     });
     this.topicPolicy = new SnsTopicPolicy(this, 'policy', {
       arn: this.topic.arn,
@@ -186,7 +187,7 @@ export class TrailLogGroup extends Construct {
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retentionInDays)) {
       throw new Error(`TrailLogGroup retentionInDays ${retentionInDays} is not one of ${LOG_RETENTION_DAYS.join(', ')}`);
     }
-    const tags = { ...(props.tags ?? {}) };
+    const tags = terraformStringMap(props.tags);
     this.logGroupArn = buildLogGroupArn(props.partition, props.region, props.accountId, props.logGroupName);
     this.trustPolicyDocument = cloudWatchLogsTrustPolicy({ accountId: props.accountId, trailArn: props.trailArn });
     this.permissionsPolicyDocument = cloudWatchLogsDeliveryPolicy({
@@ -197,15 +198,15 @@ export class TrailLogGroup extends Construct {
       organizationId: props.organizationId,
     });
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: props.logGroupName,
+      name: terraformString(props.logGroupName),
       retentionInDays,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.kmsKeyArn === undefined ? undefined : terraformString(props.kmsKeyArn),
       tags,
       lifecycle: { preventDestroy: true },
     });
     this.role = new IamRole(this, 'role', {
-      name: props.roleName ?? cloudWatchLogsRoleName(props.region),
-      description: `cloudtrail-guard: CloudTrail delivers ${props.trailName} events to CloudWatch Logs ${props.logGroupName}`,
+      name: terraformString(props.roleName ?? cloudWatchLogsRoleName(props.region)),
+      description: terraformString(`cloudtrail-guard: CloudTrail delivers ${props.trailName} events to CloudWatch Logs ${props.logGroupName}`),
       assumeRolePolicy: policyJson(this.trustPolicyDocument),
       tags,
     });

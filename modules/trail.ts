@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { terraformString, terraformStringMap } from './terraform-string';
 
 /**
  * Trail names: 3 to 128 letters, digits, `.`, `_`, `-`, beginning and ending with a letter or digit (FC-03). (The
@@ -74,20 +75,20 @@ export class Trail extends Construct {
       throw new Error('Trail dependsOn holds a KmsAlias; depend on the key (and the bucket policy), never the alias (FC-07)');
     }
     this.trail = new Cloudtrail(this, 'trail', {
-      name: props.trailName,
-      s3BucketName: props.bucketName,
-      s3KeyPrefix: prefix === '' ? undefined : prefix,
-      kmsKeyId: props.kmsKeyArn,
+      name: terraformString(props.trailName),
+      s3BucketName: terraformString(props.bucketName),
+      s3KeyPrefix: prefix === '' ? undefined : terraformString(prefix),
+      kmsKeyId: terraformString(props.kmsKeyArn),
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
       enableLogging: true,
       isOrganizationTrail: props.isOrganizationTrail ?? false,
-      snsTopicName: props.snsTopicName,
-      cloudWatchLogsGroupArn: props.cloudWatchLogs?.logGroupArn,
-      cloudWatchLogsRoleArn: props.cloudWatchLogs?.roleArn,
+      snsTopicName: props.snsTopicName === undefined ? undefined : terraformString(props.snsTopicName),
+      cloudWatchLogsGroupArn: props.cloudWatchLogs && terraformString(props.cloudWatchLogs.logGroupArn),
+      cloudWatchLogsRoleArn: props.cloudWatchLogs && terraformString(props.cloudWatchLogs.roleArn),
       eventSelector: [{ readWriteType: 'All', includeManagementEvents: true }],
-      tags: { ...(props.tags ?? {}) },
+      tags: terraformStringMap(props.tags),
       dependsOn: [...props.dependsOn],
       lifecycle: { preventDestroy: true },
     });

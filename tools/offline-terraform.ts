@@ -78,6 +78,9 @@ export interface PlanResult {
   readonly toDestroy: number;
   /** The plan's text output (stdout and stderr). */
   readonly planOutput: string;
+  /** With `opts.planJson`: `terraform show -json` of the saved plan (planned values, resource changes). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform's JSON plan representation
+  readonly plan?: Record<string, any>;
 }
 
 /**
@@ -127,12 +130,13 @@ function run(dir: string, args: string[], cliConfig: string): { status: number; 
 /**
  * `terraform init`, `validate -json` and `plan` on one synthesized stack (`cdk.tf.json` content), offline.
  * @param opts `destroy: true` plans a destroy (`plan -destroy`); a failed destroy plan (e.g. `prevent_destroy`) is then
- *   returned in `planOutput`, not thrown. @default {}
+ *   returned in `planOutput`, not thrown. `planJson: true` saves the plan and returns `terraform show -json` of it in
+ *   `plan` (https://developer.hashicorp.com/terraform/internals/json-format). @default {}
  * @throws Error with terraform's output when init fails, when a (non-destroy) plan fails, or when terraform is not
  *   available; SyntaxError when `terraform validate -json` prints no JSON.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform JSON
-export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: boolean } = {}): PlanResult {
+export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: boolean; planJson?: boolean } = {}): PlanResult {
   const a = terraformAvailability();
   if (!a.ok) throw new Error(`terraform is not available: ${a.why}`);
   const dir = mkdtempSync(join(tmpdir(), 'ctg-tf-'));
@@ -143,9 +147,16 @@ export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: b
   const validate = JSON.parse(v.out.slice(v.out.indexOf('{')));
   const planArgs = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'];
   if (opts.destroy) planArgs.push('-destroy');
+  if (opts.planJson) planArgs.push('-out=tfplan');
   const plan = run(dir, planArgs, a.cliConfig);
   const m = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(plan.out);
   if (plan.status !== 0 && !opts.destroy) throw new Error(`terraform plan failed in ${dir}:\n${plan.out}`);
+  let shown: Record<string, unknown> | undefined;
+  if (opts.planJson && plan.status === 0) {
+    const show = run(dir, ['show', '-json', '-no-color', 'tfplan'], a.cliConfig);
+    if (show.status !== 0) throw new Error(`terraform show -json failed in ${dir}:\n${show.out}`);
+    shown = JSON.parse(show.out.slice(show.out.indexOf('{')));
+  }
   return {
     dir,
     validate,
@@ -153,6 +164,7 @@ export function initValidatePlan(stack: Record<string, any>, opts: { destroy?: b
     toChange: m ? Number(m[2]) : 0,
     toDestroy: m ? Number(m[3]) : 0,
     planOutput: plan.out,
+    plan: shown,
   };
 }
 

@@ -1,4 +1,4 @@
-import { PolicyDocument, policyDocument, policyJson } from './types';
+import { PolicyDocument, policyDocument, policyText } from './types';
 
 /**
  * The actions that stop or weaken a trail; the SCP denies them on the guarded trails.
@@ -138,7 +138,7 @@ export function trailTamperScp(p: TrailTamperScpProps): PolicyDocument {
         ]
       : []),
   ]);
-  const size = policyJson(doc).length;
+  const size = policyText(doc).length;
   if (size > SCP_MAX_CHARACTERS) throw new Error(`trailTamperScp: ${size} characters exceeds the SCP limit of ${SCP_MAX_CHARACTERS}`);
   return doc;
 }

@@ -4,6 +4,7 @@
  *
  * Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
+import { terraformString } from '../terraform-string';
 
 /** The policy language version; the only one that supports policy variables and all condition operators. */
 export type PolicyVersion = '2012-10-17';
@@ -53,18 +54,33 @@ export interface PolicyDocument {
 }
 
 /**
- * Serialises a policy document deterministically: `JSON.stringify` keeps insertion order, and every builder in
- * `modules/policies` inserts keys in a fixed order, so the same input always gives byte-identical JSON (no spurious
- * Terraform diffs).
+ * The policy as AWS receives it: `JSON.stringify` keeps insertion order, and every builder in `modules/policies`
+ * inserts keys in a fixed order, so the same input always gives byte-identical JSON (no spurious Terraform diffs).
+ * Use it to measure a policy against an AWS size quota; hand {@link policyJson} to a resource.
+ * @returns compact JSON text
  * @throws Error when two statements share a `Sid` (IAM rejects duplicate Sids in resource policies and SCPs).
  */
-export function policyJson(doc: PolicyDocument): string {
+export function policyText(doc: PolicyDocument): string {
   const seen = new Set<string>();
   for (const s of doc.Statement) {
     if (seen.has(s.Sid)) throw new Error(`policy has two statements with Sid ${JSON.stringify(s.Sid)}`);
     seen.add(s.Sid);
   }
   return JSON.stringify(doc);
+}
+
+/**
+ * The policy as a resource attribute of the Terraform JSON: {@link policyText} written with `terraformString`, so that
+ * IAM policy variables such as `${aws:SourceAccount}` and any other `${` or `%{` reach AWS literally (Terraform would
+ * otherwise read them as its own interpolations and directives), while cdktf tokens that the builders put in (a key
+ * ARN, a role ARN) stay Terraform references.
+ * @returns the JSON text with `${` written `$${` and `%{` written `%%{` (see modules/terraform-string.ts)
+ * @throws Error when two statements share a `Sid` (IAM rejects duplicate Sids in resource policies and SCPs).
+ * @see https://developer.hashicorp.com/terraform/language/syntax/json#expression-mapping
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+export function policyJson(doc: PolicyDocument): string {
+  return terraformString(policyText(doc));
 }
 
 /**
