@@ -9,10 +9,9 @@
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { trailRemediationParameters } from '../modules/remediation-configuration';
-import { type AutomationDocument, parseRunbook } from '../runbook/executor/document';
-import { checkParameterValue, convertParameter } from '../runbook/executor/parameters';
+import { type AutomationDocument, parseRunbook, RUNBOOK_PATH } from '../runbook/document/document';
+import { checkParameterValue, convertParameter } from '../runbook/document/parameters';
 import type { AccountConfig } from './types';
 
 /**
@@ -27,7 +26,7 @@ const FIELD_OF: Readonly<Record<string, readonly string[]>> = {
   S3BucketName: ['logBucket', 'name'],
   S3KeyPrefix: ['logBucket', 's3KeyPrefix'],
   KmsKeyId: ['kmsKey', 'existingKeyArn'],
-  SnsTopicName: ['trail', 'snsTopicName'],
+  SnsTopicARN: ['trail', 'snsTopicName'],
   CloudWatchLogsLogGroupArn: ['trail', 'cloudWatchLogs', 'logGroupName'],
   IsOrganizationTrail: ['trail', 'isOrganizationTrail'],
 };
@@ -38,12 +37,12 @@ const COMPUTED = '${computed}';
 let cached: AutomationDocument | undefined;
 
 /**
- * The runbook that the stack deploys (runbook/cloudtrail-remediation-action.yml), parsed once and cached.
+ * The runbook's declarations (runbook/cloudtrail-remediation-action.yml: its parameters are all the contract needs,
+ * so the handler is not inlined here), parsed once and cached.
  * @throws Error when the file cannot be read or is not a runbook (from `parseRunbook`).
  */
 export function deployedRunbook(): AutomationDocument {
-  // `..` from config/ and from the bundle's dist/ alike.
-  cached ??= parseRunbook(readFileSync(join(__dirname, '..', 'runbook', 'cloudtrail-remediation-action.yml'), 'utf8'));
+  cached ??= parseRunbook(readFileSync(RUNBOOK_PATH, 'utf8'));
   return cached;
 }
 

@@ -5,8 +5,9 @@ import {
   type ConfigRemediationConfigurationParameter,
 } from '@cdktf/provider-aws/lib/config-remediation-configuration';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
-import { logGroupArn } from '../config/arn';
+import { logGroupArn, topicArn } from '../config/arn';
 import type { AccountConfig } from '../config/types';
+import { TRAIL_BASELINE } from './trail-baseline';
 
 /**
  * One remediation parameter value. Exactly one kind: a static value, a list of static values, or the ID of the
@@ -74,7 +75,8 @@ export interface TrailRemediationParameterOptions {
  * The runbook parameters for one (account, home Region): `AutomationAssumeRole` (this account's role, FC-09),
  * `TrailName`, `S3BucketName`, `S3KeyPrefix` (left out when `''`), `KmsKeyId` (the key ARN, never an alias, FC-07),
  * `IsMultiRegionTrail`, `IsOrganizationTrail`, `IncludeGlobalServiceEvents`, `EnableLogFileValidation` (as `"true"` /
- * `"false"`, FC-11), and `SnsTopicName`, `CloudWatchLogsLogGroupArn`, `CloudWatchLogsRoleArn` when configured.
+ * `"false"`, FC-11), and `SnsTopicARN` (the topic in this account and home Region, compared whole by the runbook),
+ * `CloudWatchLogsLogGroupArn`, `CloudWatchLogsRoleArn` when configured.
  * All are static values: `cloudtrail-enabled` evaluates the account, so RESOURCE_ID is the account ID (FC-10).
  * @param kmsKeyArn the trail key's ARN (a Terraform token is fine)
  * @param roleArn the automation role's ARN (`AutomationAssumeRole`)
@@ -98,13 +100,13 @@ export function trailRemediationParameters(
     TrailName: { staticValue: t.name },
     S3BucketName: { staticValue: account.logBucket.name },
     KmsKeyId: { staticValue: kmsKeyArn },
-    IsMultiRegionTrail: booleanParameter(t.isMultiRegionTrail),
+    IsMultiRegionTrail: booleanParameter(TRAIL_BASELINE.isMultiRegionTrail),
     IsOrganizationTrail: booleanParameter(t.isOrganizationTrail),
-    IncludeGlobalServiceEvents: booleanParameter(t.includeGlobalServiceEvents),
-    EnableLogFileValidation: booleanParameter(t.enableLogFileValidation),
+    IncludeGlobalServiceEvents: booleanParameter(TRAIL_BASELINE.includeGlobalServiceEvents),
+    EnableLogFileValidation: booleanParameter(TRAIL_BASELINE.enableLogFileValidation),
   };
   if (account.logBucket.s3KeyPrefix !== '') params.S3KeyPrefix = { staticValue: account.logBucket.s3KeyPrefix };
-  if (t.snsTopicName) params.SnsTopicName = { staticValue: t.snsTopicName };
+  if (t.snsTopicName) params.SnsTopicARN = { staticValue: topicArn(account.partition, account.homeRegion, account.accountId, t.snsTopicName) };
   if (t.cloudWatchLogs) {
     if (!options.cloudWatchLogsRoleArn) {
       throw new Error(`trailRemediationParameters: trail ${t.name} sends to CloudWatch Logs but no cloudWatchLogsRoleArn was given`);

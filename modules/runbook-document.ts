@@ -1,19 +1,21 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { terraformLiteral } from './terraform-string';
+import { renderRunbook, RUNBOOK_PATH } from '../runbook/document/document';
 
-/** Absolute path of the remediation runbook, resolved relative to this module (works from any working directory). */
-export const RUNBOOK_PATH: string = path.join(__dirname, '..', 'runbook', 'cloudtrail-remediation-action.yml');
+export { RUNBOOK_PATH };
 
 /**
- * Reads the runbook text (UTF-8) from {@link RUNBOOK_PATH}.
- * @throws Error (from fs) when the file does not exist.
+ * The runbook as deployed: runbook/cloudtrail-remediation-action.yml with the Python handler
+ * (runbook/remediate_trail.py) inlined as the Script of its aws:executeScript step. Rendered once per process.
+ * @throws Error (from fs or yaml) when a file cannot be read or the template is not YAML.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html
  */
 export function readRunbook(): string {
-  return readFileSync(RUNBOOK_PATH, 'utf8');
+  rendered ??= renderRunbook();
+  return rendered;
 }
+let rendered: string | undefined;
 
 /**
  * Prefixes that SSM reserves for AWS documents; CreateDocument rejects names that begin with them (any case).
@@ -44,7 +46,8 @@ export interface RunbookDocumentProps {
   readonly documentName: string;
   /**
    * The runbook (YAML, schemaVersion 0.3).
-   * @default the text of runbook/cloudtrail-remediation-action.yml, read at synth time ({@link readRunbook})
+   * @default runbook/cloudtrail-remediation-action.yml with runbook/remediate_trail.py inlined, at synth time
+   *   ({@link readRunbook})
    */
   readonly content?: string;
   /**

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { TRAIL_BASELINE } from './trail-baseline';
 import { terraformString, terraformStringMap } from './terraform-string';
 
 /**
@@ -49,7 +50,7 @@ export interface TrailProps {
 }
 
 /**
- * The trail, with the fixed secure baseline: multi-Region, global service events, log file validation, logging on,
+ * The trail, with the fixed secure baseline ({@link TRAIL_BASELINE}): multi-Region, global service events, log file validation, logging on,
  * SSE-KMS with the key ARN, all management events (read and write), `prevent_destroy`.
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudtrail
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
@@ -79,15 +80,15 @@ export class Trail extends Construct {
       s3BucketName: terraformString(props.bucketName),
       s3KeyPrefix: prefix === '' ? undefined : terraformString(prefix),
       kmsKeyId: terraformString(props.kmsKeyArn),
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
+      isMultiRegionTrail: TRAIL_BASELINE.isMultiRegionTrail,
+      includeGlobalServiceEvents: TRAIL_BASELINE.includeGlobalServiceEvents,
+      enableLogFileValidation: TRAIL_BASELINE.enableLogFileValidation,
       enableLogging: true,
       isOrganizationTrail: props.isOrganizationTrail ?? false,
       snsTopicName: props.snsTopicName === undefined ? undefined : terraformString(props.snsTopicName),
       cloudWatchLogsGroupArn: props.cloudWatchLogs && terraformString(props.cloudWatchLogs.logGroupArn),
       cloudWatchLogsRoleArn: props.cloudWatchLogs && terraformString(props.cloudWatchLogs.roleArn),
-      eventSelector: [{ readWriteType: 'All', includeManagementEvents: true }],
+      eventSelector: [{ ...TRAIL_BASELINE.managementEvents }],
       tags: terraformStringMap(props.tags),
       dependsOn: [...props.dependsOn],
       lifecycle: { preventDestroy: true },

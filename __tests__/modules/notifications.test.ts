@@ -7,7 +7,7 @@ import {
   logGroupKeyStatement,
 } from '../../modules/policies/trail-notifications-policy';
 import type { PolicyDocument } from '../../modules/policies/types';
-import { evaluate, type PolicyJson } from '../support/fake-cloudtrail';
+import { evaluate, type PolicyJson } from '../support/evaluate-policy';
 import { ACCOUNT, MEMBER, ORG_ID, REGION, TRAIL_ARN, allStrings, bareStack, only, ref, statement, synth } from './helpers';
 
 const TOPIC = 'cloudtrail-guard-notifications';

@@ -75,7 +75,7 @@ describe('trailRemediationParameters', () => {
     const { account } = accountConfig({ trail: '      snsTopicName: ct-topic\n      cloudWatchLogs:\n        logGroupName: ct-logs\n' });
     expect(() => trailRemediationParameters(account, KEY_ARN, ROLE_ARN)).toThrow(/no cloudWatchLogsRoleArn/);
     const p = trailRemediationParameters(account, KEY_ARN, ROLE_ARN, { cloudWatchLogsRoleArn: 'arn:aws:iam::111111111111:role/ct-cwl' });
-    expect(p.SnsTopicName).toEqual({ staticValue: 'ct-topic' });
+    expect(p.SnsTopicARN).toEqual({ staticValue: 'arn:aws:sns:us-east-1:111111111111:ct-topic' });
     expect(p.CloudWatchLogsLogGroupArn).toEqual({ staticValue: 'arn:aws:logs:us-east-1:111111111111:log-group:ct-logs:*' });
     expect(p.CloudWatchLogsRoleArn).toEqual({ staticValue: 'arn:aws:iam::111111111111:role/ct-cwl' });
   });

@@ -4,11 +4,24 @@
  * a config with the optional settings (SNS topic, CloudWatch Logs).
  */
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../../config/load';
 import type { AccountConfig } from '../../config/types';
-import { trailRemediationParameters } from '../../modules/remediation-configuration';
-import { checkParameterValue, convertParameter, resolveParameters } from '../../runbook/executor/parameters';
-import { deployedRunbook, example, keyArnFor, ROOT, toRawParameters } from './harness';
+import { trailRemediationParameters, type RemediationParameters } from '../../modules/remediation-configuration';
+import { loadRunbook } from '../../runbook/document/document';
+import { checkParameterValue, convertParameter, resolveParameters, type RawParameterValue } from '../../runbook/document/parameters';
+
+const ROOT = join(__dirname, '..', '..');
+const example = (f: string): string => join(ROOT, 'examples', f);
+const deployedRunbook = loadRunbook;
+/** A key ARN of the account's home Region (the stack's key ARN is a Terraform token). */
+const keyArnFor = (a: AccountConfig): string =>
+  a.kmsKey.existingKeyArn ?? `arn:${a.partition}:kms:${a.homeRegion}:${a.accountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+/** What AWS Config sends: each static value as a string, static values as a list. */
+const toRawParameters = (p: RemediationParameters): Record<string, RawParameterValue> =>
+  Object.fromEntries(
+    Object.entries(p).map(([k, v]) => [k, 'staticValue' in v ? v.staticValue : 'staticValues' in v ? [...v.staticValues] : 'RESOURCE_ID']),
+  );
 
 const examples = readdirSync(`${ROOT}/examples`).filter((f) => f.endsWith('.yaml'));
 
@@ -91,7 +104,7 @@ describe('FC-11: every static value the remediation sends is accepted by the run
     const raw = toRawParameters(remediationFor(optionalSettings.accounts[0]));
     expect(raw).toMatchObject({
       S3KeyPrefix: 'a/b',
-      SnsTopicName: 'trail-deliveries',
+      SnsTopicARN: 'arn:aws:sns:eu-central-1:444444444444:trail-deliveries',
       CloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-central-1:444444444444:log-group:/aws/cloudtrail/audit:*',
       CloudWatchLogsRoleArn: 'arn:aws:iam::444444444444:role/cloudtrail-guard-cloudwatch-eu-central-1',
     });

@@ -40,7 +40,7 @@ test('FC-02: the bucket policy allows the organization path and the management a
 
 test('the remediation and the fast path send the same runbook parameters, with the organization flag on', () => {
   expect(params.IsOrganizationTrail).toBe('true');
-  expect(params.SnsTopicName).toBe('org-audit-deliveries');
+  expect(params.SnsTopicARN).toBe('arn:aws:sns:us-east-1:111111111111:org-audit-deliveries');
   expect(params.CloudWatchLogsLogGroupArn).toBe('arn:aws:logs:us-east-1:111111111111:log-group:/aws/cloudtrail/org-audit:*');
   const input = JSON.parse(only(j, 'aws_cloudwatch_event_target').input);
   expect(input).toEqual(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, [v]])));

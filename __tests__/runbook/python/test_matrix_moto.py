@@ -11,6 +11,8 @@ them. Two departures show here and are named where they matter:
 """
 
 import pytest
+
+pytest.importorskip("moto", reason="moto is not installed for this python3")
 from moto import mock_aws
 
 from estate import ACCOUNT, BUCKET, OTHER_BUCKET, PREFIX, REGION, TRAIL, TRAIL_ARN, Estate

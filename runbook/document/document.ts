@@ -1,11 +1,12 @@
 /**
- * The shape of an SSM Automation document (schema version 0.3), as far as this executor runs it, and its loader.
+ * The shape of an SSM Automation document (schema version 0.3), its loader, and the renderer that inlines the
+ * runbook's Python handler into its aws:executeScript step.
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-syntax-data-elements-parameters.html
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-actions.html
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, parse, parseDocument, Scalar, YAMLSeq } from 'yaml';
 
 /** Runbook parameter and output types. */
 export type ParameterType = 'String' | 'StringList' | 'Boolean' | 'Integer' | 'MapList' | 'StringMap';
@@ -84,8 +85,46 @@ export interface AutomationDocument {
   readonly outputs?: readonly string[];
 }
 
-/** The runbook the stack deploys, relative to the repository root. */
-export const RUNBOOK_PATH = resolve(__dirname, '..', 'cloudtrail-remediation-action.yml');
+/** The runbook/ folder, from this file (runbook/document/) and from the app bundle (dist/) alike. */
+const RUNBOOK_DIR = existsSync(join(__dirname, '..', 'cloudtrail-remediation-action.yml'))
+  ? resolve(__dirname, '..')
+  : resolve(__dirname, '..', 'runbook');
+
+/** The runbook template the stack deploys (its aws:executeScript Script is inlined by {@link renderRunbook}). */
+export const RUNBOOK_PATH = join(RUNBOOK_DIR, 'cloudtrail-remediation-action.yml');
+
+/** The handler that the runbook's RemediateTrail step runs. */
+export const HANDLER_PATH = join(RUNBOOK_DIR, 'remediate_trail.py');
+
+/** A Script value of the template that {@link renderRunbook} replaces by the named file's text (beside the template). */
+export const INLINE_MARKER = /^@inline ([A-Za-z0-9_]+\.py)$/;
+
+/**
+ * The document content that is deployed: the template at `file` with every aws:executeScript `Script` of the form
+ * `@inline <file>.py` replaced by that file's text (UTF-8, as a YAML literal block), comments and order kept.
+ * @param file the template. @default {@link RUNBOOK_PATH}
+ * @returns YAML text
+ * @throws Error when the template or an inlined file cannot be read, or the template is not YAML
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html
+ */
+export function renderRunbook(file: string = RUNBOOK_PATH): string {
+  const doc = parseDocument(readFileSync(file, 'utf8'), { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+  const steps = doc.get('mainSteps');
+  if (steps instanceof YAMLSeq) {
+    for (const step of steps.items) {
+      if (!isMap(step) || step.get('action') !== 'aws:executeScript') continue;
+      const inputs = step.get('inputs');
+      const script = isMap(inputs) ? inputs.get('Script', true) : undefined;
+      const m = isScalar(script) && typeof script.value === 'string' ? INLINE_MARKER.exec(script.value) : null;
+      if (!m || !isMap(inputs)) continue;
+      const text = new Scalar(readFileSync(join(dirname(file), m[1]), 'utf8'));
+      text.type = Scalar.BLOCK_LITERAL;
+      inputs.set('Script', text);
+    }
+  }
+  return doc.toString({ lineWidth: 0 });
+}
 
 /**
  * Parses a runbook's YAML (or JSON) text.
@@ -102,12 +141,12 @@ export function parseRunbook(text: string): AutomationDocument {
 }
 
 /**
- * Reads and parses a runbook file.
- * @param file path of the YAML file. @default {@link RUNBOOK_PATH}
- * @throws Error when the file is unreadable or not a runbook
+ * Renders ({@link renderRunbook}) and parses a runbook.
+ * @param file the template. @default {@link RUNBOOK_PATH}
+ * @throws Error when a file is unreadable or the result is not a runbook
  */
 export function loadRunbook(file: string = RUNBOOK_PATH): AutomationDocument {
-  return parseRunbook(readFileSync(file, 'utf8'));
+  return parseRunbook(renderRunbook(file));
 }
 
 /** SSM accepts `true`/`false` and the strings `"true"`/`"false"` for isEnd and isCritical. */

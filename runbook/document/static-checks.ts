@@ -9,19 +9,49 @@
  *    parameter accepts, branch operators that aws:branch knows.
  *
  * Gaps of the shipped schema (it predates newer actions and properties) are allowed explicitly in
- * {@link SCHEMA_GAPS_ALLOWED}; today none is needed by this runbook.
+ * {@link SCHEMA_GAPS_ALLOWED}: today the python3.11 runtime of aws:executeScript.
  */
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { checkValueAgainstShape, findOperation, shapeAtSelector, type ShapeInfo } from './api-model';
 import { PARAMETER_TYPES, type AutomationDocument, type ParameterType } from './document';
-import { BRANCH_OPERATORS } from './executor';
 import { checkParameterValue, type TypedValue } from './parameters';
 import { referencesIn } from './values';
 
+/**
+ * The operators of aws:branch choices.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-branch.html
+ */
+export const BRANCH_OPERATORS = [
+  'StringEquals',
+  'EqualsIgnoreCase',
+  'StartsWith',
+  'EndsWith',
+  'Contains',
+  'BooleanEquals',
+  'NumericEquals',
+  'NumericGreater',
+  'NumericLesser',
+  'NumericGreaterOrEquals',
+  'NumericLesserOrEquals',
+] as const;
+
+/**
+ * The Python runtimes of aws:executeScript that AWS still runs (3.6 to 3.8 were retired in 2025).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html
+ */
+export const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11'] as const;
+
+/**
+ * The JSONPath SSM documents for selectors: `$`, `.name`, `..name` and `[n]`; no filter (`[?()]`), no wildcard
+ * (`[*]`), no quoted member.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-outputs-inputs.html
+ */
+export const DOCUMENTED_SELECTOR = /^\$(\.{1,2}[A-Za-z0-9_]+|\[\d+\])*$/;
+
 /** One finding. `where` is a path into the document, e.g. `mainSteps[3](UpdateTrail).inputs.S3BucketName`. */
 export interface DocumentProblem {
-  readonly check: 'schema' | 'api-model' | 'structure';
+  readonly check: 'schema' | 'api-model' | 'structure' | 'semantics';
   readonly where: string;
   readonly message: string;
 }
@@ -37,7 +67,19 @@ export const SCHEMA_GAPS_ALLOWED: ReadonlyArray<{
   readonly instancePath: RegExp;
   readonly keyword: string;
   readonly why: string;
-}> = [];
+}> = [
+  // The shipped schema lists the aws:executeScript runtimes of 2020 (python3.6, python3.7, PowerShell Core 6.0). AWS
+  // has since retired python3.6 to 3.8 and runs python3.11: "we recommend that you upgrade runbooks that use the
+  // aws:executeScript action with a Python runtime to Python 3.11"
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html).
+  // checkDocumentedSemantics checks the runtime against PYTHON_RUNTIMES instead.
+  ...(['enum', 'pattern', 'oneOf'] as const).map((keyword) => ({
+    instancePath: /^\/mainSteps\/\d+\/inputs\/Runtime$/,
+    keyword,
+    why: 'the schema predates the python3.11 runtime of aws:executeScript',
+  })),
+  { instancePath: /^\/mainSteps\/\d+$/, keyword: 'if', why: "the step-level summary of the same Runtime gap (the action's if/then)" },
+];
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
@@ -147,7 +189,73 @@ function conditionProblems(cond: Record<string, unknown>, where: string, out: Do
   const ops = Object.keys(cond).filter((k) => k !== 'Variable');
   if (ops.length !== 1 || !(BRANCH_OPERATORS as readonly string[]).includes(ops[0])) {
     push(`a condition has exactly one operator of ${BRANCH_OPERATORS.join(', ')}; got ${ops.join(', ') || 'none'}`);
+  } else if (ops[0] === 'BooleanEquals' && typeof cond.BooleanEquals !== 'boolean' && !isReference(cond.BooleanEquals)) {
+    push(`BooleanEquals takes true or false (a YAML Boolean), not ${JSON.stringify(cond.BooleanEquals)}`);
   }
+}
+
+/**
+ * Checks what SSM documents about the actions the runbook uses, where a mistake fails every execution:
+ * - every output `Selector` and `PropertySelector` stays within {@link DOCUMENTED_SELECTOR};
+ * - `DesiredValues` of aws:assertAwsResourceProperty and aws:waitForAwsResourceProperty: a Boolean is written `True`
+ *   or `False` ("If you specify a Boolean value, you must use a capital letter such as True or False"), never
+ *   `true`/`false` and never a reference (a Boolean parameter renders in lower case); when the property is a boolean
+ *   in the API model, every desired value is `True` or `False`;
+ * - aws:executeScript: a Python runtime of {@link PYTHON_RUNTIMES}, a `Handler` that the embedded `Script` defines as
+ *   `def <Handler>(events, context)`, an `InputPayload` mapping, and outputs that each have a `Type` and select
+ *   under `$.Payload`.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-assertAwsResourceProperty.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-executeScript.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-action-outputs-inputs.html
+ * @returns every problem found
+ */
+export function checkDocumentedSemantics(doc: AutomationDocument): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  doc.mainSteps.forEach((step, i) => {
+    const where = `mainSteps[${i}](${step.name})`;
+    const push = (w: string, message: string): void => void problems.push({ check: 'semantics', where: `${where}${w}`, message });
+    const inputs = step.inputs ?? {};
+    (step.outputs ?? []).forEach((o, k) => {
+      if (typeof o.Selector !== 'string' || !DOCUMENTED_SELECTOR.test(o.Selector))
+        push(`.outputs[${k}].Selector`, `${JSON.stringify(o.Selector)} is outside the JSONPath SSM documents ($, .name, ..name, [n])`);
+    });
+    if (step.action === 'aws:assertAwsResourceProperty' || step.action === 'aws:waitForAwsResourceProperty') {
+      const sel = inputs.PropertySelector;
+      if (typeof sel !== 'string' || !DOCUMENTED_SELECTOR.test(sel))
+        push('.inputs.PropertySelector', `${JSON.stringify(sel)} is outside the JSONPath SSM documents ($, .name, ..name, [n])`);
+      const op = typeof inputs.Service === 'string' && typeof inputs.Api === 'string' ? findOperation(inputs.Service, inputs.Api) : undefined;
+      const shape = op && typeof sel === 'string' ? shapeAtSelector(op.output, sel).shape : undefined;
+      const desired = Array.isArray(inputs.DesiredValues) ? (inputs.DesiredValues as unknown[]) : [];
+      desired.forEach((v, k) => {
+        const w = `.inputs.DesiredValues[${k}]`;
+        if (typeof v === 'boolean' || (typeof v === 'string' && /^(true|false)$/i.test(v) && v !== 'True' && v !== 'False'))
+          push(w, `${JSON.stringify(v)}: a Boolean is written True or False (capital letter)`);
+        else if (isReference(v)) push(w, `${String(v)}: a reference renders a Boolean in lower case; write True or False`);
+        else if (shape?.kind === 'boolean' && v !== 'True' && v !== 'False')
+          push(w, `${JSON.stringify(v)}: ${String(sel)} is a Boolean; write True or False`);
+      });
+    }
+    if (step.action === 'aws:executeScript') {
+      const runtime = inputs.Runtime;
+      if (!(PYTHON_RUNTIMES as readonly unknown[]).includes(runtime))
+        push('.inputs.Runtime', `${JSON.stringify(runtime)} is not one of ${PYTHON_RUNTIMES.join(', ')}`);
+      const handler = inputs.Handler;
+      const script = inputs.Script;
+      if (typeof handler !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(handler))
+        push('.inputs.Handler', `${JSON.stringify(handler)} is the name of a Python function`);
+      else if (typeof script !== 'string' || !new RegExp(`^def ${handler}\\(events, context\\):`, 'm').test(script))
+        push('.inputs.Script', `the script does not define def ${handler}(events, context)`);
+      const payload = inputs.InputPayload;
+      if (payload !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload)))
+        push('.inputs.InputPayload', 'a mapping of names to values');
+      (step.outputs ?? []).forEach((o, k) => {
+        if (!o.Type || !PARAMETER_TYPES.includes(o.Type)) push(`.outputs[${k}].Type`, `a type of ${PARAMETER_TYPES.join(', ')}`);
+        if (typeof o.Selector !== 'string' || !o.Selector.startsWith('$.Payload.'))
+          push(`.outputs[${k}].Selector`, `${JSON.stringify(o.Selector)}: a script's outputs select under $.Payload`);
+      });
+    }
+  });
+  return problems;
 }
 
 /**
@@ -236,10 +344,10 @@ export function checkStructure(doc: AutomationDocument): DocumentProblem[] {
 }
 
 /**
- * All static checks: schema, API model, structure.
+ * All static checks: schema, API model, structure, documented semantics.
  * @param doc the parsed document (as `loadRunbook` returns it; the JSON Schema sees it as written)
  * @returns every problem found; empty when the document passes
  */
 export function checkDocument(doc: AutomationDocument): DocumentProblem[] {
-  return [...validateAgainstSsmSchema(doc), ...checkApiSteps(doc), ...checkStructure(doc)];
+  return [...validateAgainstSsmSchema(doc), ...checkApiSteps(doc), ...checkStructure(doc), ...checkDocumentedSemantics(doc)];
 }
