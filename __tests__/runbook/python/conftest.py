@@ -44,3 +44,26 @@ def rt():
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+#: (test id, every call in order) of each handler run in the matrix, printed at the end of the run.
+CALL_LOG = []
+
+
+@pytest.fixture
+def call_log(request):
+    def record(names):
+        CALL_LOG.append((request.node.name, list(names)))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Prints the API calls the handler made for each broken state (issue 8: "print the calls for each state")."""
+    if not CALL_LOG:
+        return
+    from estate import WRITES
+
+    terminalreporter.section("runbook handler: API calls per starting state (moto)")
+    for name, calls in CALL_LOG:
+        writes = [c for c in calls if c in WRITES]
+        terminalreporter.write_line(f"{name}: writes {' '.join(writes) or 'none'} | calls {' '.join(calls)}")

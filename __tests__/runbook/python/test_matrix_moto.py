@@ -29,15 +29,17 @@ DATA_ADVANCED = {
 
 
 @pytest.fixture
-def estate():
+def estate(call_log):
     with mock_aws():
-        yield Estate()
+        e = Estate()
+        e.log = call_log
+        yield e
 
 
 def run(rt, estate, **params):
     estate.recorder.clear()
     out = rt.remediate(estate.params(**params), estate.cloudtrail, estate.kms, sleep=lambda s: None)
-    print(f"calls: {' '.join(estate.recorder.names)}")
+    estate.log(estate.recorder.names)
     return out
 
 
