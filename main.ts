@@ -13,7 +13,7 @@
  * A bad config prints one line per problem (`file:line:col: $.path: value: rule`) to stderr, exits 1 and writes
  * nothing: the config is validated before the cdktf App (which creates the output folder) exists.
  */
-import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, formatProblem, loadConfig, renderValue } from './config';
@@ -69,8 +69,13 @@ function configFile(env: NodeJS.ProcessEnv, context: Record<string, unknown>): s
 /**
  * Runs the app.
  * @param env the environment to read (see the file comment). @default process.env
- * @returns the process exit code: 0 on success, 1 on a configuration problem or an input a construct refused
- *   (printed in one line; `CLOUDTRAIL_GUARD_DEBUG=1` rethrows it with its stack trace).
+ * Stale stack folders (of stacks this synth does not write) are removed when they hold only what cdktf writes
+ * ({@link staleStackEntries}); any other is kept, with a line `<folder>: kept: <why>` on stderr. Under cdktf-cli, which
+ * removes stale folders itself ({@link cdktfCliRemoves}), the app removes none, and refuses to synthesize (exit 1,
+ * nothing written) when cdktf-cli would delete one that must be kept.
+ * @returns the process exit code: 0 on success, 1 on a configuration problem, on an input a construct refused
+ *   (printed in one line; `CLOUDTRAIL_GUARD_DEBUG=1` rethrows it with its stack trace), or on a stale folder that
+ *   cdktf-cli would delete but must be kept.
  * @throws an unexpected (non-ConfigError) error while loading the config (a bug), so that its stack trace is shown;
  *   and any synth error when `CLOUDTRAIL_GUARD_DEBUG=1`.
  * @see https://developer.hashicorp.com/terraform/cdktf/create-and-deploy/configuration-file
@@ -94,10 +99,25 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   }
   const outdir = env.CDKTF_OUTDIR ?? 'cdktf.out';
   const outdirExisted = existsSync(outdir);
+  const underCli = cdktfCliRemoves(env);
   let written: string[];
+  let stale: StaleEntry[];
   try {
     const app = new App({ outdir });
     written = buildStacks(app, config).map((s) => s.node.id);
+    stale = staleStackEntries(outdir, written);
+    // cdktf-cli deletes every stale folder itself once the app has written its manifest: stop before that when one of
+    // them must be kept (nothing is written: the App only makes folders that already exist here).
+    const endangered = underCli ? stale.filter((e) => e.folder && e.keptBecause !== undefined) : [];
+    if (endangered.length > 0) {
+      for (const e of endangered) console.error(`${join(outdir, 'stacks', e.name)}: kept: ${e.keptBecause}`);
+      console.error(
+        `cloudtrail-guard: nothing was synthesized: cdktf-cli deletes every folder in ${join(outdir, 'stacks')} that is ` +
+          'not a stack of this synth, and would delete the folder(s) above; move them out of it, or run npm run synth ' +
+          '(which keeps them).',
+      );
+      return 1;
+    }
     app.synth();
   } catch (e) {
     // A construct refused its input (a rule the config schema cannot express). Say so in one line, and leave no
@@ -108,33 +128,121 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
     return 1;
   }
-  const removed = removeStaleStacks(outdir, written);
+  const removable = stale.filter((e) => e.folder && e.keptBecause === undefined).map((e) => e.name);
+  const removed = underCli ? removable : removeStaleStacks(outdir, stale);
+  for (const e of stale) {
+    if (e.keptBecause !== undefined || !removed.includes(e.name)) {
+      console.error(`${join(outdir, 'stacks', e.name)}: kept: ${e.keptBecause ?? 'it changed while the synth ran'}`);
+    }
+  }
   console.log(
     `cloudtrail-guard: ${written.length} stack(s) from ${file} written to ${join(outdir, 'stacks')}` +
-      (removed.length ? `; removed ${removed.length} stale stack folder(s): ${removed.join(', ')}` : ''),
+      (removed.length
+        ? `; ${underCli ? 'cdktf removes' : 'removed'} ${removed.length} stale stack folder(s): ${removed.join(', ')}`
+        : ''),
   );
   return 0;
 }
 
 /**
- * Removes the folders under `<outdir>/stacks` of stacks this synth did not write (accounts removed from the config or
- * not selected), as `cdktf synth` does, so that a loop over `cdktf.out/stacks/*` never applies a stale stack.
- *
- * Only what an earlier synth wrote goes: a real folder (not a link) named like a stack of ours
- * (`cloudtrail-guard-<account>-<region>`) that holds a `cdk.tf.json`. A `stacks` that is a link is left alone, and so
- * is anything else in it (a state folder, a user's files). Remote state is untouched.
+ * The files that cdktf writes into a stack folder, and nothing else: `cdk.tf.json` (or, with `--hcl`, `cdk.tf` and
+ * `metadata.json`) from `app.synth()` (node_modules/cdktf/lib/synthesize/synthesizer.js), and `.terraform.lock.hcl`
+ * and the saved plan `plan` that `cdktf diff` / `cdktf deploy` have terraform write there
+ * (node_modules/@cdktf/cli-core/src/lib/models/terraform-cli.js). A `.terraform` folder (which `terraform init` makes,
+ * and which can hold state) is not among them on purpose.
+ */
+export const SYNTH_FILES: readonly string[] = ['cdk.tf.json', 'cdk.tf', 'metadata.json', '.terraform.lock.hcl', 'plan'];
+
+/** One entry of `<outdir>/stacks` that this synth did not write. */
+export interface StaleEntry {
+  /** Its name (a direct child of `<outdir>/stacks`). */
+  readonly name: string;
+  /** A real folder (not a link): cdktf-cli's own clean-up would delete it (see {@link cdktfCliRemoves}). */
+  readonly folder: boolean;
+  /** Why it must be kept; `undefined` when it is a stack folder of ours that holds only {@link SYNTH_FILES}. */
+  readonly keptBecause?: string;
+}
+
+/**
+ * Why the stale folder `dir` must be kept, or `undefined` when only files cdktf writes are in it (see SYNTH_FILES).
+ * Never follows a link.
+ */
+function whyKeep(dir: string, name: string): string | undefined {
+  if (!STACK_FOLDER.test(name)) return 'not a stack folder of cloudtrail-guard (those are named cloudtrail-guard-<account>-<region>)';
+  const entries = readdirSync(dir, { withFileTypes: true });
+  if (entries.some((e) => e.name === '.terraform')) return 'it holds .terraform/ (a Terraform working folder, which can hold state)';
+  const state = entries.find((e) => /\.tfstate/.test(e.name));
+  if (state) return `it holds ${state.name}${state.isDirectory() ? '/' : ''} (local Terraform state)`;
+  const link = entries.find((e) => e.isSymbolicLink());
+  if (link) return `it holds a link, ${link.name}`;
+  const other = entries.find((e) => !e.isFile() || !SYNTH_FILES.includes(e.name));
+  if (other) return `it holds ${other.name}${other.isDirectory() ? '/' : ''}, which no synth writes`;
+  if (!entries.some((e) => e.name === 'cdk.tf.json' || e.name === 'cdk.tf')) return 'it holds no cdk.tf.json, so no synth wrote it';
+  return undefined;
+}
+
+/**
+ * The entries of `<outdir>/stacks` that this synth did not write (accounts removed from the config, or not selected),
+ * each with why it must be kept, if it must. Only a real folder (not a link) named like a stack of ours
+ * (`cloudtrail-guard-<account>-<region>`), that holds a `cdk.tf.json` and nothing but {@link SYNTH_FILES}, may go; and
+ * only when neither `<outdir>` nor `<outdir>/stacks` is a link. Reads only; never throws for a missing folder.
+ * @param outdir the output folder (`cdktf.out`)
+ * @param written the names of the stacks this synth writes
+ * @returns one entry per folder or link in `<outdir>/stacks` not in `written` (plain files are nobody's concern: neither
+ *   this app nor cdktf-cli removes them), sorted by name
+ */
+export function staleStackEntries(outdir: string, written: readonly string[]): StaleEntry[] {
+  const dir = join(outdir, 'stacks');
+  if (!existsSync(dir)) return [];
+  const linked = lstatSync(outdir).isSymbolicLink()
+    ? `${outdir} is a link`
+    : lstatSync(dir).isSymbolicLink()
+      ? `${dir} is a link`
+      : undefined;
+  if (!statSync(dir).isDirectory()) return [];
+  const keep = new Set(written);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => !keep.has(d.name) && (d.isDirectory() || d.isSymbolicLink()))
+    .map((d) =>
+      d.isDirectory()
+        ? { name: d.name, folder: true, keptBecause: linked ?? whyKeep(join(dir, d.name), d.name) }
+        : { name: d.name, folder: false, keptBecause: 'it is a link' },
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * True when the app runs under cdktf-cli's `synth`, `diff` or `deploy`. cdktf-cli 0.21 lists every real folder (lstat,
+ * so not links) under `<outdir>/stacks` before it starts the app, and after the app has written `manifest.json` it
+ * deletes each of them that is not a stack in the manifest (`fs.rmSync(dir, { recursive: true })`, no `force`: a
+ * folder already gone is an ENOENT error). It starts the app with `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS=true`,
+ * which nothing else sets. Source: node_modules/@cdktf/cli-core/src/lib/synth-stack.js, `SynthStack.synth` (bundled
+ * the same in node_modules/cdktf-cli/bundle/bin/cmds/handlers.js).
+ */
+export function cdktfCliRemoves(env: NodeJS.ProcessEnv): boolean {
+  return env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS === 'true';
+}
+
+/**
+ * Removes the stale stack folders that may go ({@link staleStackEntries} with no `keptBecause`): file by file (each
+ * checked again to be a regular file of {@link SYNTH_FILES}), then the empty folder. A folder that gained anything in
+ * between is kept. Remote state is never touched.
  * @returns the names of the folders removed
  */
-export function removeStaleStacks(outdir: string, written: readonly string[]): string[] {
-  const dir = join(outdir, 'stacks');
-  if (!existsSync(dir) || lstatSync(dir).isSymbolicLink() || !lstatSync(dir).isDirectory()) return [];
-  const keep = new Set(written);
-  const stale = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !keep.has(d.name) && STACK_FOLDER.test(d.name))
-    .filter((d) => existsSync(join(dir, d.name, 'cdk.tf.json')))
-    .map((d) => d.name);
-  for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
-  return stale;
+export function removeStaleStacks(outdir: string, entries: readonly StaleEntry[]): string[] {
+  const removed: string[] = [];
+  for (const e of entries.filter((x) => x.folder && x.keptBecause === undefined)) {
+    const dir = join(outdir, 'stacks', e.name);
+    if (whyKeep(dir, e.name) !== undefined) continue;
+    for (const f of readdirSync(dir)) unlinkSync(join(dir, f));
+    try {
+      rmdirSync(dir);
+      removed.push(e.name);
+    } catch {
+      // something was written into it meanwhile: keep it
+    }
+  }
+  return removed;
 }
 
 if (require.main === module) {
