@@ -33,7 +33,8 @@ export interface TrailKeyProps extends TrailKeyPolicyProps {
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/kms_alias
  * @throws Error when the alias is malformed or reserved, the deletion window is not an integer from 7 to 30 days, or
- *   (from {@link trailKeyPolicy}) an ARN would have an empty, `undefined` or `null` segment.
+ *   (from {@link trailKeyPolicy}) the trail ARN of an organization trail is malformed or an ARN would have an empty,
+ *   `undefined` or `null` segment.
  */
 export class TrailKey extends Construct {
   public readonly key: KmsKey;
@@ -61,7 +62,6 @@ export class TrailKey extends Construct {
       accountId: props.accountId,
       trailArn: props.trailArn,
       organization: props.organization,
-      memberAccountIds: props.memberAccountIds,
       bucketKeyEnabled: props.bucketKeyEnabled,
       allowConfigDelivery: props.allowConfigDelivery,
     });

@@ -130,8 +130,6 @@ export interface TrailLogGroupProps {
   readonly accountId: string;
   /** The trail's name (for descriptions). */
   readonly trailName: string;
-  /** The one trail that may assume the role (`aws:SourceArn`). */
-  readonly trailArn: string;
   /**
    * Customer managed KMS key ARN to encrypt the log group (a token is fine). Its key policy must hold
    * `logGroupKeyStatement(...)` first, or creating the log group fails.
@@ -158,12 +156,13 @@ export interface TrailLogGroupProps {
 
 /**
  * The CloudWatch Logs log group the trail sends events to (retention set, `prevent_destroy`: it holds audit logs), and
- * the role CloudTrail assumes to write to it: trusted by `cloudtrail.amazonaws.com` for this trail only
- * ({@link cloudWatchLogsTrustPolicy}), allowed `logs:CreateLogStream` / `logs:PutLogEvents` on CloudTrail's streams
+ * the role CloudTrail assumes to write to it: trusted by `cloudtrail.amazonaws.com`, without `aws:SourceArn` or
+ * `aws:SourceAccount`, which this role does not support ({@link cloudWatchLogsTrustPolicy}), allowed `logs:CreateLogStream` / `logs:PutLogEvents` on CloudTrail's streams
  * only ({@link cloudWatchLogsDeliveryPolicy}). Give the trail {@link TrailLogGroup.logGroupArn} and
  * {@link TrailLogGroup.roleArn}, and let it depend on {@link TrailLogGroup.logGroup} and {@link TrailLogGroup.rolePolicy}
  * (`logGroupArn` is built at synth time, so it carries no dependency of its own).
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudwatch_log_group
  * @throws Error when the log group name or retention is invalid, or an ARN would have an empty segment.
  */
@@ -189,7 +188,7 @@ export class TrailLogGroup extends Construct {
     }
     const tags = terraformStringMap(props.tags);
     this.logGroupArn = buildLogGroupArn(props.partition, props.region, props.accountId, props.logGroupName);
-    this.trustPolicyDocument = cloudWatchLogsTrustPolicy({ accountId: props.accountId, trailArn: props.trailArn });
+    this.trustPolicyDocument = cloudWatchLogsTrustPolicy();
     this.permissionsPolicyDocument = cloudWatchLogsDeliveryPolicy({
       partition: props.partition,
       region: props.region,

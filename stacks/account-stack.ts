@@ -105,8 +105,6 @@ export class AccountStack extends TerraformStack {
         accountId,
         trailArn,
         organization,
-        // FC-06: member accounts' trails may use the key of an organization trail.
-        memberAccountIds: organization?.memberAccountIds,
         allowConfigDelivery: account.configRule.recorder === 'create',
       });
       this.kmsKeyArn = this.key.keyArn;
@@ -142,7 +140,6 @@ export class AccountStack extends TerraformStack {
         region,
         accountId,
         trailName: account.trail.name,
-        trailArn,
         organizationId: organization?.id,
       });
     }

@@ -108,15 +108,16 @@ describe('TrailKey', () => {
     expect(json.output.key_arn.value).toBe(`\${${ref(k.key)}.arn}`);
   });
 
-  it('FC-06 organization trail with member 222222222222 and a Bucket Key', () => {
+  it('FC-06 organization trail and a Bucket Key: the encryption context of the organization trail, in any account', () => {
     const stack = bareStack();
-    trailKey(stack, { organization: { id: ORG_ID, managementAccountId: ACCOUNT }, memberAccountIds: [MEMBER] });
+    trailKey(stack, { organization: { id: ORG_ID, managementAccountId: ACCOUNT } });
     const policy = JSON.parse(only(synth(stack), 'aws_kms_key').policy);
     const byId = Object.fromEntries(policy.Statement.map((s: { Sid: string }) => [s.Sid, s]));
     expect(byId.AllowCloudTrailEncryptLogs.Condition.StringLike['kms:EncryptionContext:aws:cloudtrail:arn']).toEqual([
       'arn:aws:cloudtrail:*:111111111111:trail/*',
-      'arn:aws:cloudtrail:*:222222222222:trail/*',
+      'arn:aws:cloudtrail:*:*:trail/org-audit',
     ]);
+    expect(byId.AllowCloudTrailEncryptLogs.Condition.StringEquals).toEqual({ 'aws:SourceArn': TRAIL_ARN });
     expect(byId.AllowCloudTrailDecryptWithBucketKey.Action).toBe('kms:Decrypt');
     expect(byId.AllowCloudTrailDescribeKey.Action).toBe('kms:DescribeKey');
   });

@@ -279,7 +279,6 @@ describe('terraform (offline, provider mirror)', () => {
       region: REGION,
       accountId: ACCOUNT,
       trailName: 'org-audit',
-      trailArn: TRAIL_ARN,
     });
     fastPath(stack);
     new TamperProtection(stack, 'tamper', { partition: 'aws', trailArns: [TRAIL_ARN], targetIds: ['r-ab12', '222222222222'] });

@@ -215,13 +215,12 @@ describe('trailKeyPolicy', () => {
     expect(cloudtrailActions).toEqual(['kms:GenerateDataKey*', 'kms:DescribeKey']);
   });
 
-  it('FC-06 organization trail: the management account and member 222222222222 trails may use the key', () => {
-    const doc = trailKeyPolicy({
-      ...base,
-      organization: { id: ORG_ID, managementAccountId: ACCOUNT },
-      memberAccountIds: [MEMBER],
-    });
-    const contexts = ['arn:aws:cloudtrail:*:111111111111:trail/*', 'arn:aws:cloudtrail:*:222222222222:trail/*'];
+  // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html: aws:SourceArn
+  // is always the ARN of the trail that uses the key. Which trail ARN a member account's log file carries as encryption
+  // context is not documented: the organization trail's (management account) or its copy's (same name, member account).
+  it('FC-06 organization trail: only the organization trail (SourceArn), under either plausible encryption context', () => {
+    const doc = trailKeyPolicy({ ...base, organization: { id: ORG_ID, managementAccountId: ACCOUNT } });
+    const contexts = ['arn:aws:cloudtrail:*:111111111111:trail/*', 'arn:aws:cloudtrail:*:*:trail/org-audit'];
     expect(statement(doc, 'AllowCloudTrailEncryptLogs').Condition).toEqual({
       StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': contexts },
       StringEquals: { 'aws:SourceArn': TRAIL_ARN },
@@ -235,9 +234,12 @@ describe('trailKeyPolicy', () => {
     const doc = trailKeyPolicy({ ...base, accountId: '333333333333', organization: { id: ORG_ID, managementAccountId: ACCOUNT } });
     expect(statement(doc, 'EnableRootAdministration').Principal).toEqual({ AWS: 'arn:aws:iam::333333333333:root' });
     expect(statement(doc, 'AllowCloudTrailEncryptLogs').Condition?.StringLike).toEqual({
-      'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111111111111:trail/*',
+      'kms:EncryptionContext:aws:cloudtrail:arn': ['arn:aws:cloudtrail:*:111111111111:trail/*', 'arn:aws:cloudtrail:*:*:trail/org-audit'],
     });
     expect(statement(doc, 'AllowLogReadersDecrypt').Condition?.StringEquals).toEqual({ 'kms:CallerAccount': '333333333333' });
+    expect(() => trailKeyPolicy({ ...base, trailArn: 'arn:aws:s3:::bucket', organization: { id: ORG_ID, managementAccountId: ACCOUNT } })).toThrow(
+      'trailArn "arn:aws:s3:::bucket" is not a trail ARN',
+    );
   });
 
   it('AWS Config delivery on request only', () => {

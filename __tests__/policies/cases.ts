@@ -18,10 +18,14 @@ export const TRAIL_NAME = 'org-audit';
 export const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${TRAIL_NAME}`;
 export const STRANGER_TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${STRANGER}:trail/${TRAIL_NAME}`;
 export const MEMBER_TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${MEMBER}:trail/${TRAIL_NAME}`;
+/** A member account of the organization that the configuration does not list. */
+export const UNLISTED_MEMBER = '333333333333';
 /** A key ID of the documentation's form; the synthesized stack's `${aws_kms_key...arn}` is replaced by this. */
 export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const ROLE_NAME = 'cloudtrail-guard-automation-us-east-1';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE_NAME}`;
+/** The role CloudTrail assumes to write to CloudWatch Logs (organization setup). */
+export const CWL_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/cloudtrail-guard-cloudwatch-logs-${REGION}`;
 /** The automation role's session, as Automation assumes it. */
 export const ROLE_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE_NAME}/automation-execution`;
 export const LOG_OBJECT = `arn:aws:s3:::${BUCKET}/logs/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/30/${ACCOUNT}_CloudTrail_us-east-1_20261130T0000Z_abc.json.gz`;
@@ -42,7 +46,19 @@ export type Setup = 'account' | 'prefix logs/' | 'prefix /logs' | 'organization'
  * identity policy; `reader` is an identity policy that a log reader of the account might hold (s3:GetObject and
  * kms:Decrypt on everything), `assume-anything` one that grants sts:AssumeRole on `*`.
  */
-export type PolicyName = 'bucket' | 'key' | 'trust' | 'permissions' | 'reader' | 'assume-anything';
+export type PolicyName = ResourcePolicyName | 'permissions' | 'reader' | 'assume-anything';
+
+/** The resource policies: the log bucket's, the trail key's, and the trust policies of the automation role and of
+ * the CloudWatch Logs role (`cwl-trust`). */
+export type ResourcePolicyName = 'bucket' | 'key' | 'trust' | 'cwl-trust';
+
+/** How the docs table names each resource policy. */
+export const RESOURCE_POLICY_LABELS: Readonly<Record<ResourcePolicyName, string>> = {
+  bucket: 'bucket policy',
+  key: 'key policy',
+  trust: 'trust policy',
+  'cwl-trust': 'CloudWatch Logs role trust policy',
+};
 
 export type Verdict = 'allowed' | 'denied' | 'denied (explicit)';
 
@@ -51,7 +67,7 @@ export interface PolicyCase {
   readonly id: string;
   readonly setup: Setup;
   /** The resource policy evaluated, if any. */
-  readonly resourcePolicy?: 'bucket' | 'key' | 'trust';
+  readonly resourcePolicy?: ResourcePolicyName;
   /** The identity policies of the principal. */
   readonly identityPolicies?: ReadonlyArray<'permissions' | 'reader' | 'assume-anything'>;
   /** Principal ARN, service principal, or `anonymous`. */
@@ -460,7 +476,7 @@ export const POLICY_CASES: readonly PolicyCase[] = [
     action: 'kms:GenerateDataKey',
     resource: KEY_ARN,
     context: { ...fromTrail, ...ec(MEMBER_TRAIL_ARN) },
-    condition: 'SourceArn = the organization trail; encryption context = the trail in member 222222222222',
+    condition: "SourceArn = the organization trail; encryption context = the organization trail's copy in member 222222222222",
     verdict: 'allowed',
   },
   {
@@ -481,8 +497,87 @@ export const POLICY_CASES: readonly PolicyCase[] = [
     principal: ct,
     action: 'kms:GenerateDataKey',
     resource: KEY_ARN,
-    context: { ...fromTrail, ...ec(STRANGER_TRAIL_ARN) },
-    condition: 'SourceArn = the organization trail; encryption context = a trail of 999999999999',
+    context: { ...fromTrail, ...ec(`arn:aws:cloudtrail:${REGION}:${STRANGER}:trail/other-trail`) },
+    condition: 'SourceArn = the organization trail; encryption context = another trail, of 999999999999',
+    verdict: 'denied',
+  },
+  {
+    id: 'K14',
+    setup: 'organization',
+    resourcePolicy: 'key',
+    principal: ct,
+    action: 'kms:GenerateDataKey',
+    resource: KEY_ARN,
+    context: { ...fromTrail, ...ec(`arn:aws:cloudtrail:${REGION}:${UNLISTED_MEMBER}:trail/${TRAIL_NAME}`) },
+    condition: "SourceArn = the organization trail; encryption context = its copy in 333333333333, a member not in the configuration",
+    verdict: 'allowed',
+  },
+  {
+    id: 'K15',
+    setup: 'organization',
+    resourcePolicy: 'key',
+    principal: ct,
+    action: 'kms:GenerateDataKey',
+    resource: KEY_ARN,
+    context: { 'aws:SourceArn': `arn:aws:cloudtrail:${REGION}:${MEMBER}:trail/member-own`, 'aws:SourceAccount': MEMBER, ...ec(`arn:aws:cloudtrail:${REGION}:${MEMBER}:trail/member-own`) },
+    condition: "SourceArn = member 222222222222's own trail; its encryption context",
+    verdict: 'denied',
+  },
+  // ---- the CloudWatch Logs role: trust policy (no aws:SourceArn / aws:SourceAccount: the role does not support them)
+  {
+    id: 'L1',
+    setup: 'organization',
+    resourcePolicy: 'cwl-trust',
+    principal: ct,
+    action: 'sts:AssumeRole',
+    resource: CWL_ROLE_ARN,
+    context: {},
+    condition: 'no SourceArn, no SourceAccount',
+    verdict: 'allowed',
+  },
+  {
+    id: 'L2',
+    setup: 'organization',
+    resourcePolicy: 'cwl-trust',
+    principal: ct,
+    action: 'sts:AssumeRole',
+    resource: CWL_ROLE_ARN,
+    context: { ...fromTrail },
+    condition: 'SourceArn = the organization trail; SourceAccount = 111111111111',
+    verdict: 'allowed',
+  },
+  {
+    id: 'L3',
+    setup: 'organization',
+    resourcePolicy: 'cwl-trust',
+    principal: 'logs.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: CWL_ROLE_ARN,
+    context: {},
+    condition: '-',
+    verdict: 'denied',
+  },
+  {
+    id: 'L4',
+    setup: 'organization',
+    resourcePolicy: 'cwl-trust',
+    identityPolicies: ['assume-anything'],
+    principal: `arn:aws:iam::${ACCOUNT}:user/alice`,
+    action: 'sts:AssumeRole',
+    resource: CWL_ROLE_ARN,
+    context: {},
+    condition: 'her IAM policy grants sts:AssumeRole on *',
+    verdict: 'denied',
+  },
+  {
+    id: 'L5',
+    setup: 'organization',
+    resourcePolicy: 'cwl-trust',
+    principal: `arn:aws:iam::${STRANGER}:root`,
+    action: 'sts:AssumeRole',
+    resource: CWL_ROLE_ARN,
+    context: {},
+    condition: '-',
     verdict: 'denied',
   },
   // ---- automation role: trust policy (FC-09)
@@ -706,7 +801,7 @@ export const TABLE_COLUMNS = [
 /** One case as the cells of its docs table row. */
 export function tableCells(c: PolicyCase): string[] {
   const policy = [
-    c.resourcePolicy ? `${c.resourcePolicy} policy` : undefined,
+    c.resourcePolicy ? RESOURCE_POLICY_LABELS[c.resourcePolicy] : undefined,
     ...(c.identityPolicies ?? []).map((p) => (p === 'permissions' ? 'role permissions' : `IAM: ${p}`)),
   ]
     .filter((x) => x !== undefined)

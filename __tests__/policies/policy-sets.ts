@@ -11,7 +11,8 @@ import type { AccountConfig, GuardConfig } from '../../config/types';
 import { automationPermissionsPolicy, automationTrustPolicy } from '../../modules/policies/automation-role-policy';
 import { logBucketPolicy } from '../../modules/policies/log-bucket-policy';
 import { trailKeyPolicy } from '../../modules/policies/trail-key-policy';
-import { KEY_ARN, MEMBER, ORG_ID, type Setup } from './cases';
+import { cloudWatchLogsTrustPolicy } from '../../modules/policies/trail-notifications-policy';
+import { CWL_ROLE_ARN, KEY_ARN, MEMBER, ORG_ID, type Setup } from './cases';
 import type { PolicySet } from './simulate';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -31,6 +32,8 @@ accounts:
     trail:
       name: org-audit
       isOrganizationTrail: true
+      cloudWatchLogs:
+        retentionInDays: 365
     logBucket:
       name: ct-logs-111111111111
       s3KeyPrefix: logs
@@ -75,28 +78,29 @@ export function pureSet(setup: Setup): PolicySet {
       s3KeyPrefix: account.logBucket.s3KeyPrefix,
       organization,
     }),
-    key: trailKeyPolicy({
-      ...common,
-      organization,
-      memberAccountIds: organization
-        ? config.accounts.map((a) => a.accountId).filter((a) => a !== organization.managementAccountId)
-        : undefined,
-    }),
+    key: trailKeyPolicy({ ...common, organization }),
     trust: automationTrustPolicy({ partition: account.partition, accountId: account.accountId }),
+    cwlTrust: account.trail.cloudWatchLogs ? cloudWatchLogsTrustPolicy() : undefined,
     permissions: automationPermissionsPolicy({
       ...common,
       bucketArn: account.logBucket.arn,
       kmsKeyArn: KEY_ARN,
       isOrganizationTrail: account.trail.isOrganizationTrail,
+      cloudWatchLogsRoleArn: account.trail.cloudWatchLogs ? CWL_ROLE_ARN : undefined,
     }),
   };
 }
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
-/** Replaces Terraform references to the stack's own KMS key by {@link KEY_ARN} (the simulator needs an ARN). */
+/**
+ * Replaces Terraform references to the stack's own KMS key by {@link KEY_ARN}, and to its CloudWatch Logs role by
+ * {@link CWL_ROLE_ARN} (the simulator needs ARNs).
+ */
 function resolveKeyReferences(json: string): string {
-  return json.replace(/\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}/g, KEY_ARN);
+  return json
+    .replace(/\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}/g, KEY_ARN)
+    .replace(/\$\{aws_iam_role\.log-group_role_[A-Za-z0-9_-]+\.arn\}/g, CWL_ROLE_ARN);
 }
 
 function parsePolicy(value: unknown, where: string): PolicySet['bucket'] {
@@ -115,7 +119,8 @@ function only(resources: Resources, type: string): Record<string, unknown> {
 /**
  * The policies as synthesized in a stack's Terraform JSON (`cdk.tf.json`, parsed): the bucket policy of
  * `aws_s3_bucket_policy`, the key policy of `aws_kms_key` (or `aws_kms_key_policy`), and the automation role's trust
- * policy (`aws_iam_role.assume_role_policy`) and permissions (`aws_iam_role_policy`, or `aws_iam_policy`).
+ * policy (`aws_iam_role.assume_role_policy`) and permissions (`aws_iam_role_policy`, or `aws_iam_policy`), and the
+ * CloudWatch Logs role's trust policy where there is one.
  */
 export function synthesizedSet(stack: { resource: Resources }): PolicySet {
   const r = stack.resource;
@@ -132,7 +137,10 @@ export function synthesizedSet(stack: { resource: Resources }): PolicySet {
   );
   if (inline.length !== 1)
     throw new Error(`expected one inline policy on aws_iam_role.${roleId}, found ${inline.length}`);
+  const cwlRoles = Object.values(r.aws_iam_role ?? {}).filter((x) => /^cloudtrail-guard-cloudwatch-logs-[a-z0-9-]+$/.test(String(x.name)));
+  if (cwlRoles.length > 1) throw new Error(`expected at most one CloudWatch Logs role, found ${cwlRoles.length}`);
   return {
+    cwlTrust: cwlRoles.length ? parsePolicy(cwlRoles[0].assume_role_policy, 'CloudWatch Logs role assume_role_policy') : undefined,
     bucket: parsePolicy(only(r, 'aws_s3_bucket_policy').policy, 'aws_s3_bucket_policy'),
     key: parsePolicy(keyPolicy, 'key policy'),
     trust: parsePolicy(role.assume_role_policy, 'aws_iam_role.assume_role_policy'),

@@ -11,7 +11,7 @@
  */
 import { anonymousPrincipal, runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument, PolicyStatement } from '../../modules/policies/types';
-import { ACCOUNT, ENCRYPTION_CONTEXT_KEY, type PolicyCase } from './cases';
+import { ACCOUNT, ENCRYPTION_CONTEXT_KEY, type PolicyCase, type ResourcePolicyName } from './cases';
 
 /** The policies a case may use. */
 export interface PolicySet {
@@ -19,6 +19,15 @@ export interface PolicySet {
   readonly key: PolicyDocument;
   readonly trust: PolicyDocument;
   readonly permissions: PolicyDocument;
+  /** The CloudWatch Logs role's trust policy, where the setup delivers to CloudWatch Logs. */
+  readonly cwlTrust?: PolicyDocument;
+}
+
+/** The resource policy a case names, from a set. @throws Error when the set has none of that name. */
+function resourcePolicyOf(policies: PolicySet, name: ResourcePolicyName): PolicyDocument {
+  const doc = name === 'cwl-trust' ? policies.cwlTrust : policies[name];
+  if (!doc) throw new Error(`this setup has no ${name} policy`);
+  return doc;
 }
 
 /** What a log reader of the account might hold. */
@@ -114,7 +123,7 @@ function resourceAccount(resource: string): string {
 export async function simulate(c: PolicyCase, policies: PolicySet): Promise<SimulationOutcome> {
   const ecValue = c.context[ENCRYPTION_CONTEXT_KEY];
   const resourcePolicy = c.resourcePolicy
-    ? withEncryptionContextDecided(policies[c.resourcePolicy], ecValue)
+    ? withEncryptionContextDecided(resourcePolicyOf(policies, c.resourcePolicy), ecValue)
     : undefined;
   const identity = (c.identityPolicies ?? []).map((name) => ({
     name,

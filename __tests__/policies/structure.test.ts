@@ -12,7 +12,6 @@ import {
   ACCOUNT,
   ENCRYPTION_CONTEXT_KEY,
   KEY_ARN,
-  MEMBER,
   ORG_ID,
   POLICY_CASES,
   ROLE_SESSION,
@@ -81,10 +80,11 @@ describe('FC-04: every SourceArn names the one trail', () => {
       const arns = text.match(/arn:[^"]*/g) ?? [];
       expect(arns.length).toBeGreaterThan(5);
       for (const arn of arns) {
-        // partition:service:region:account:resource; region empty only for s3/iam, account empty only for s3.
+        // partition:service:region:account:resource; region empty only for s3/iam, account empty only for s3, and `*`
+        // only in the organization trail's encryption context (its copy in any member account, trail/<name>).
         expect([
           arn,
-          /^arn:aws:(s3:::[a-z0-9.-]+(\/[^/]+)*|iam::\d{12}:\S+|[a-z]+:([a-z0-9-]+|\*):\d{12}:\S+)$/.test(arn),
+          /^arn:aws:(s3:::[a-z0-9.-]+(\/[^/]+)*|iam::\d{12}:\S+|[a-z]+:([a-z0-9-]+|\*):\d{12}:\S+|cloudtrail:\*:\*:trail\/[A-Za-z0-9._-]+)$/.test(arn),
         ]).toEqual([arn, true]);
         expect([arn, /\/\/|\/$/.test(arn)]).toEqual([arn, false]);
       }
@@ -106,17 +106,18 @@ describe('FC-06: the key policy, parsed (the simulator ignores the encryption co
     expect(statement(key, 'AllowCloudTrailDecryptWithBucketKey').Action).toBe('kms:Decrypt');
   });
 
-  it("organization trail: the management account's and member 222222222222's trails", () => {
+  it('organization trail: the organization trail only (SourceArn), its ARN or its copy in any member account as context', () => {
     const encrypt = statement(pureSet('organization').key, 'AllowCloudTrailEncryptLogs');
     expect(encrypt.Condition!.StringLike[ENCRYPTION_CONTEXT_KEY]).toEqual([
       `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*`,
-      `arn:aws:cloudtrail:*:${MEMBER}:trail/*`,
+      `arn:aws:cloudtrail:*:*:trail/org-audit`,
     ]);
+    expect(encrypt.Condition!.StringEquals).toEqual({ 'aws:SourceArn': TRAIL_ARN });
   });
 
   it('every action name in the policies is service:Action, well formed', () => {
     for (const setup of ['account', 'organization'] as Setup[]) {
-      for (const doc of Object.values(pureSet(setup)) as PolicyDocument[]) {
+      for (const doc of Object.values(pureSet(setup)).filter((d) => d !== undefined) as PolicyDocument[]) {
         for (const a of doc.Statement.flatMap((s: PolicyStatement) => list(s.Action)))
           expect(a).toMatch(/^(kms|s3|sts|cloudtrail|iam|organizations):([A-Z][A-Za-z]*\*?|\*)$/);
       }

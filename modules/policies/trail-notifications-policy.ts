@@ -61,28 +61,23 @@ export function cloudTrailSnsKeyStatement(): PolicyStatement {
   };
 }
 
-/** Inputs of {@link cloudWatchLogsTrustPolicy}. */
-export interface CloudWatchLogsTrustPolicyProps {
-  /** The account of the role and the trail (`aws:SourceAccount`). */
-  readonly accountId: string;
-  /** The one trail that may assume the role (`aws:SourceArn`). */
-  readonly trailArn: string;
-}
-
 /**
  * Trust policy of the role CloudTrail assumes to deliver events to CloudWatch Logs: `cloudtrail.amazonaws.com` may
- * `sts:AssumeRole`, only for `trailArn` in `accountId` (confused-deputy prevention).
+ * `sts:AssumeRole`, with no condition. The CloudTrail guide says: "Confused deputy prevention is not applicable to the
+ * role policy for CloudWatch Logs monitoring. The role policy doesn't support the use of aws:SourceArn and
+ * aws:SourceAccount." With such conditions CloudTrail cannot assume the role: delivery stops, and CreateTrail or
+ * UpdateTrail naming the role fails. The role can do nothing but write CloudTrail's streams in the one log group
+ * ({@link cloudWatchLogsDeliveryPolicy}), and only this stack's trail is configured with it.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
- * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cross-service-confused-deputy-prevention.html
  */
-export function cloudWatchLogsTrustPolicy(p: CloudWatchLogsTrustPolicyProps): PolicyDocument {
+export function cloudWatchLogsTrustPolicy(): PolicyDocument {
   return policyDocument([
     {
-      Sid: 'AllowCloudTrailOfThisTrail',
+      Sid: 'AllowCloudTrailToAssume',
       Effect: 'Allow',
       Principal: { Service: CLOUDTRAIL_SERVICE_PRINCIPAL },
       Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'aws:SourceAccount': p.accountId, 'aws:SourceArn': p.trailArn } },
     },
   ]);
 }
