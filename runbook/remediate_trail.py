@@ -243,6 +243,17 @@ def _no_star(arn):
     return arn[:-2] if arn.endswith(":*") else arn
 
 
+#: Where GetTrail leaves a Boolean out, the value CreateTrail gives it when it is not sent (API_CreateTrail.html:
+#: IncludeGlobalServiceEvents "The default is true"; the others default to false), so an omitted member never reads
+#: as drift on every run.
+FIELD_DEFAULTS = {
+    "IsMultiRegionTrail": False,
+    "IncludeGlobalServiceEvents": True,
+    "LogFileValidationEnabled": False,
+    "IsOrganizationTrail": False,
+}
+
+
 def setting_drift(calls, trail, desired):
     """The UpdateTrail members that must be sent to bring ``trail`` to ``desired`` (empty when nothing drifted)."""
     update = {}
@@ -257,7 +268,7 @@ def setting_drift(calls, trail, desired):
         ("EnableLogFileValidation", "LogFileValidationEnabled"),
         ("IsOrganizationTrail", "IsOrganizationTrail"),
     ):
-        if trail.get(field) is not desired[member]:
+        if trail.get(field, FIELD_DEFAULTS[field]) is not desired[member]:
             update[member] = desired[member]
     if update.get("IsMultiRegionTrail") is True:
         update["IncludeGlobalServiceEvents"] = desired["IncludeGlobalServiceEvents"]

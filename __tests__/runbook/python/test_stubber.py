@@ -294,3 +294,26 @@ def test_a_parameter_that_is_not_a_boolean_is_refused_by_name(rt, value):
 def test_cloudwatch_logs_group_without_role_is_refused(rt):
     with pytest.raises(rt.RemediationError, match="set together or not at all"):
         rt.desired_state(params(CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:111111111111:log-group:g:*"))
+
+
+@pytest.mark.parametrize("omitted", ["IsOrganizationTrail", "IncludeGlobalServiceEvents"])
+def test_a_boolean_that_get_trail_leaves_out_reads_as_its_create_trail_default(rt, omitted):
+    # Every response member is optional in the API model; an omitted one takes CreateTrail's default
+    # (IncludeGlobalServiceEvents true, IsOrganizationTrail false), so it is not drift on every run.
+    s = Stubbed()
+    t = trail(**{omitted: None})
+    s.ok("get_trail", {"Trail": t}, {"Name": ARN})
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})
+    s.ok("get_trail_status", LOGGING, {"Name": ARN})
+    s.verify_reads(t)
+    assert s.run(rt)["WriteCalls"] == "none"
+
+
+def test_an_omitted_validation_flag_reads_as_off_and_is_restored(rt):
+    s = Stubbed()
+    s.ok("get_trail", {"Trail": trail(LogFileValidationEnabled=None)}, {"Name": ARN})
+    s.ok("update_trail", {"TrailARN": ARN}, {"Name": TRAIL, "EnableLogFileValidation": True})
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})
+    s.ok("get_trail_status", LOGGING, {"Name": ARN})
+    s.verify_reads()
+    assert s.run(rt)["WriteCalls"] == "UpdateTrail"
