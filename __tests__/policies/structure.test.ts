@@ -185,19 +185,30 @@ describe('FC-09: the automation role', () => {
     expect(actions.filter((a) => /\*|DeleteTrail|StopLogging/.test(a))).toEqual([]);
   });
 
-  it('allows every AWS API call that the runbook makes', async () => {
+  it('allows every AWS API call that the runbook makes (its aws:executeAwsApi steps and its Python handler)', async () => {
     const runbook = parse(readFileSync(join(ROOT, 'runbook', 'cloudtrail-remediation-action.yml'), 'utf8')) as {
       mainSteps: Array<{ name: string; inputs?: { Service?: string; Api?: string } }>;
     };
+    // The handler (runbook/remediate_trail.py, inlined as the aws:executeScript step) calls boto3 through
+    // calls.read/write (CloudTrail) and calls.call(calls.<client>, ...): the operation names in snake_case.
+    const handler = readFileSync(join(ROOT, 'runbook', 'remediate_trail.py'), 'utf8');
+    const camel = (op: string) => op.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+    const fromHandler = [
+      ...[...handler.matchAll(/calls\.(?:read|write)\("([a-z_]+)"/g)].map((m) => `cloudtrail:${camel(m[1])}`),
+      ...[...handler.matchAll(/calls\.call\(calls\.(cloudtrail|kms), "([a-z_]+)"/g)].map((m) => `${m[1]}:${camel(m[2])}`),
+    ];
     const calls = [
-      ...new Set(
-        runbook.mainSteps
+      ...new Set([
+        ...runbook.mainSteps
           .filter((s) => s.inputs?.Service && s.inputs?.Api)
           .map((s) => `${s.inputs!.Service}:${s.inputs!.Api}`),
-      ),
+        ...fromHandler,
+      ]),
     ];
     expect(calls).toContain('cloudtrail:StartLogging');
     expect(calls).toContain('cloudtrail:CreateTrail');
+    expect(calls).toContain('kms:DescribeKey');
+    expect(fromHandler).toContain('cloudtrail:UpdateTrail');
     for (const action of calls) {
       const wildcardOnly = action === 'cloudtrail:DescribeTrails' || action === 'cloudtrail:ListTrails';
       const c: PolicyCase = {
