@@ -20,8 +20,8 @@
  *   a name passed as a resource attribute): those tokens stay references; everything else is literal as above.
  *
  * The results render back to the input exactly; the tests check that through `terraform plan` (`__tests__/modules/
- * terraform-string.test.ts`). Both are idempotent only in the sense that applying them twice escapes twice: apply
- * them once, where the text enters a resource.
+ * terraform-string.test.ts`). Neither is idempotent (applied twice, text is escaped twice): apply them once, where
+ * the text enters a resource.
  */
 import { Token, Tokenization } from 'cdktf';
 
