@@ -10,3 +10,6 @@ export * from './config-recorder';
 export * from './trail-notifications';
 export * from './fast-path';
 export * from './tamper-protection';
+export * from './log-archive-naming';
+export * from './log-archive-bucket';
+export * from './log-archive-key';

@@ -5,3 +5,7 @@ export * from './automation-role-policy';
 export * from './tamper-scp';
 export * from './trail-notifications-policy';
 export * from './fast-path-policy';
+export * from './log-archive-scope';
+export * from './log-archive-bucket-policy';
+export * from './log-archive-key-policy';
+export * from './guard-tamper-scp';
