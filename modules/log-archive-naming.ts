@@ -12,7 +12,11 @@ import { NAMESPACE, label } from '../config/naming';
  */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function checkedBucketName(name: string): string {
+function checkedBucketName(accountId: string, region: string, ...kind: string[]): string {
+  // label() drops empty parts: check the parts first, so that a missing account never yields another valid name.
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`log archive bucket name: account ${JSON.stringify(accountId)} is not a 12-digit account ID`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`log archive bucket name: ${JSON.stringify(region)} is not a Region name`);
+  const name = label(NAMESPACE, ...kind, accountId, region);
   if (!BUCKET_NAME.test(name)) throw new Error(`log archive bucket name ${JSON.stringify(name)} is not a valid S3 bucket name (3 to 63 of a-z 0-9 . -)`);
   return name;
 }
@@ -22,19 +26,18 @@ function checkedBucketName(name: string): string {
  * a Region of up to 14 characters).
  * @param accountId the log-archive account (12 digits)
  * @param region the log-archive Region
- * @throws Error when the result is not a valid S3 bucket name (an empty or malformed part).
+ * @throws Error when the account is not 12 digits, the Region not a Region name, or the result not a valid bucket name.
  */
-export const logArchiveBucketName = (accountId: string, region: string): string =>
-  checkedBucketName(label(NAMESPACE, 'archive', accountId, region));
+export const logArchiveBucketName = (accountId: string, region: string): string => checkedBucketName(accountId, region, 'archive');
 
 /**
  * The archive bucket's server access log bucket: `cloudtrail-guard-archive-access-<account>-<region>` (at most 62
  * characters). S3 delivers access logs only to a bucket of the same account and Region.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
- * @throws Error when the result is not a valid S3 bucket name.
+ * @throws Error when the account is not 12 digits, the Region not a Region name, or the result not a valid bucket name.
  */
 export const logArchiveAccessLogBucketName = (accountId: string, region: string): string =>
-  checkedBucketName(label(NAMESPACE, 'archive-access', accountId, region));
+  checkedBucketName(accountId, region, 'archive-access');
 
 /** The archive key's alias: `alias/cloudtrail-guard-archive`. */
 export const LOG_ARCHIVE_KEY_ALIAS = `alias/${label(NAMESPACE, 'archive')}`;
