@@ -12,7 +12,11 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { bucketArn } from '../config/arn';
-import { accessLogBucketPolicy, logArchiveBucketPolicy, type LogArchiveBucketPolicyProps } from './policies/log-archive-bucket-policy';
+import {
+  accessLogBucketPolicy,
+  logArchiveBucketPolicy,
+  type LogArchiveBucketPolicyProps,
+} from './policies/log-archive-bucket-policy';
 import { PolicyDocument, policyJson } from './policies/types';
 import { terraformString, terraformStringMap } from './terraform-string';
 
@@ -35,7 +39,8 @@ export interface LogArchiveTransition {
   /** Days after creation, a non-negative integer (at least 30 for `STANDARD_IA` and `ONEZONE_IA`). */
   readonly days: number;
   /** The S3 storage class to move objects to. */
-  readonly storageClass: 'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
+  readonly storageClass:
+    'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
 }
 
 /**
@@ -114,50 +119,76 @@ const SUPPORTED_NEXT: Record<LogArchiveTransition['storageClass'], readonly LogA
   DEEP_ARCHIVE: [],
 };
 
-const isDays = (n: unknown, min: number, max = 36500): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+const isDays = (n: unknown, min: number, max = 36500): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
 
 /**
  * Checks the Object Lock and lifecycle settings.
  * @throws Error listing every problem (see {@link LogArchiveBucket}).
  */
-export function assertLogArchiveSettings(p: Pick<LogArchiveBucketProps, 'objectLock' | 'lifecycle' | 'accessLogExpirationDays' | 'accessLogPrefix'>): void {
+export function assertLogArchiveSettings(
+  p: Pick<LogArchiveBucketProps, 'objectLock' | 'lifecycle' | 'accessLogExpirationDays' | 'accessLogPrefix'>,
+): void {
   const problems: string[] = [];
   const lock = p.objectLock;
   if (lock) {
-    if (lock.mode !== 'GOVERNANCE' && lock.mode !== 'COMPLIANCE') problems.push(`objectLock.mode ${JSON.stringify(lock.mode)} is not GOVERNANCE or COMPLIANCE`);
-    if (!isDays(lock.retentionDays, 1)) problems.push(`objectLock.retentionDays ${String(lock.retentionDays)} must be an integer from 1 to 36500`);
+    if (lock.mode !== 'GOVERNANCE' && lock.mode !== 'COMPLIANCE')
+      problems.push(`objectLock.mode ${JSON.stringify(lock.mode)} is not GOVERNANCE or COMPLIANCE`);
+    if (!isDays(lock.retentionDays, 1))
+      problems.push(`objectLock.retentionDays ${String(lock.retentionDays)} must be an integer from 1 to 36500`);
   }
   const lc = p.lifecycle ?? {};
   const transitions = lc.transitions ?? [];
   let last: LogArchiveTransition | undefined;
   for (const [i, t] of transitions.entries()) {
-    if (!(t.storageClass in SUPPORTED_NEXT)) problems.push(`lifecycle.transitions[${i}].storageClass ${JSON.stringify(t.storageClass)} is not a lifecycle storage class`);
+    if (!(t.storageClass in SUPPORTED_NEXT))
+      problems.push(
+        `lifecycle.transitions[${i}].storageClass ${JSON.stringify(t.storageClass)} is not a lifecycle storage class`,
+      );
     const min = t.storageClass === 'STANDARD_IA' || t.storageClass === 'ONEZONE_IA' ? 30 : 0;
-    if (!isDays(t.days, min)) problems.push(`lifecycle.transitions[${i}].days ${String(t.days)} must be an integer from ${min} (${t.storageClass})`);
+    if (!isDays(t.days, min))
+      problems.push(
+        `lifecycle.transitions[${i}].days ${String(t.days)} must be an integer from ${min} (${t.storageClass})`,
+      );
     if (last) {
-      if (t.days <= last.days) problems.push(`lifecycle.transitions[${i}].days ${t.days} must be after the previous transition's ${last.days}`);
+      if (t.days <= last.days)
+        problems.push(
+          `lifecycle.transitions[${i}].days ${t.days} must be after the previous transition's ${last.days}`,
+        );
       if (!(SUPPORTED_NEXT[last.storageClass] ?? []).includes(t.storageClass)) {
-        problems.push(`lifecycle.transitions[${i}]: ${last.storageClass} to ${t.storageClass} is not a supported lifecycle transition`);
+        problems.push(
+          `lifecycle.transitions[${i}]: ${last.storageClass} to ${t.storageClass} is not a supported lifecycle transition`,
+        );
       }
       // S3 bills Standard-IA and One Zone-IA for at least 30 days and refuses a next transition sooner in one rule.
       if ((last.storageClass === 'STANDARD_IA' || last.storageClass === 'ONEZONE_IA') && t.days - last.days < 30) {
-        problems.push(`lifecycle.transitions[${i}] comes ${t.days - last.days} days after ${last.storageClass}; S3 requires at least 30`);
+        problems.push(
+          `lifecycle.transitions[${i}] comes ${t.days - last.days} days after ${last.storageClass}; S3 requires at least 30`,
+        );
       }
     }
     last = t;
   }
   if (lc.expirationDays !== undefined) {
-    if (!isDays(lc.expirationDays, 1)) problems.push(`lifecycle.expirationDays ${String(lc.expirationDays)} must be an integer from 1 to 36500`);
-    else if (last && lc.expirationDays <= last.days) problems.push(`lifecycle.expirationDays ${lc.expirationDays} must be after the last transition (${last.days})`);
+    if (!isDays(lc.expirationDays, 1))
+      problems.push(`lifecycle.expirationDays ${String(lc.expirationDays)} must be an integer from 1 to 36500`);
+    else if (last && lc.expirationDays <= last.days)
+      problems.push(`lifecycle.expirationDays ${lc.expirationDays} must be after the last transition (${last.days})`);
     if (lock && lc.expirationDays < lock.retentionDays) {
-      problems.push(`lifecycle.expirationDays ${lc.expirationDays} is before objectLock.retentionDays ${lock.retentionDays}: locked versions would outlive their expiry`);
+      problems.push(
+        `lifecycle.expirationDays ${lc.expirationDays} is before objectLock.retentionDays ${lock.retentionDays}: locked versions would outlive their expiry`,
+      );
     }
   }
   if (lc.noncurrentVersionExpirationDays !== undefined && !isDays(lc.noncurrentVersionExpirationDays, 1)) {
-    problems.push(`lifecycle.noncurrentVersionExpirationDays ${String(lc.noncurrentVersionExpirationDays)} must be an integer from 1 to 36500`);
+    problems.push(
+      `lifecycle.noncurrentVersionExpirationDays ${String(lc.noncurrentVersionExpirationDays)} must be an integer from 1 to 36500`,
+    );
   }
   if (lc.abortIncompleteMultipartUploadDays !== undefined && !isDays(lc.abortIncompleteMultipartUploadDays, 1)) {
-    problems.push(`lifecycle.abortIncompleteMultipartUploadDays ${String(lc.abortIncompleteMultipartUploadDays)} must be an integer from 1 to 36500`);
+    problems.push(
+      `lifecycle.abortIncompleteMultipartUploadDays ${String(lc.abortIncompleteMultipartUploadDays)} must be an integer from 1 to 36500`,
+    );
   }
   if (p.accessLogExpirationDays !== undefined && !isDays(p.accessLogExpirationDays, 1)) {
     problems.push(`accessLogExpirationDays ${String(p.accessLogExpirationDays)} must be an integer from 1 to 36500`);
@@ -175,8 +206,10 @@ export function assertLogArchiveSettings(p: Pick<LogArchiveBucketProps, 'objectL
  *   without Object Lock), a lifecycle rule (abort incomplete uploads; optional expiry), and the policy from
  *   {@link accessLogBucketPolicy} (the logging service principal, `aws:SourceArn` = the archive bucket).
  *
- * Each bucket policy depends on its public access block, and logging on the access-log bucket's policy, so S3 never
- * sees a policy on an unprotected bucket, nor logging to a bucket that does not accept it yet.
+ * Each bucket policy comes last on its bucket (after the public access block and every configuration resource: its
+ * Deny statements would otherwise race the first apply when the deployer is not exempt), and logging comes after the
+ * access-log bucket's policy, so S3 never sees a policy on an unprotected bucket, nor logging to a bucket that does
+ * not accept it yet.
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket_object_lock_configuration
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket_lifecycle_configuration
@@ -218,7 +251,9 @@ export class LogArchiveBucket extends Construct {
     super(scope, id);
     assertLogArchiveSettings(props);
     if (props.accessLogBucketName === props.bucketName) {
-      throw new Error('LogArchiveBucket: accessLogBucketName is the archive bucket itself; S3 would log its own log deliveries in a loop');
+      throw new Error(
+        'LogArchiveBucket: accessLogBucketName is the archive bucket itself; S3 would log its own log deliveries in a loop',
+      );
     }
     const accessLogPrefix = props.accessLogPrefix ?? 'access-logs/';
     this.policyDocument = logArchiveBucketPolicy(props);
@@ -256,7 +291,10 @@ export class LogArchiveBucket extends Construct {
           filter: [{}],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           ...(props.accessLogExpirationDays !== undefined
-            ? { expiration: [{ days: props.accessLogExpirationDays }], noncurrentVersionExpiration: [{ noncurrentDays: props.accessLogExpirationDays }] }
+            ? {
+                expiration: [{ days: props.accessLogExpirationDays }],
+                noncurrentVersionExpiration: [{ noncurrentDays: props.accessLogExpirationDays }],
+              }
             : {}),
         },
       ],
@@ -265,7 +303,14 @@ export class LogArchiveBucket extends Construct {
     this.accessLogBucketPolicy = new S3BucketPolicy(this, 'access-log-policy', {
       bucket: this.accessLogBucket.id,
       policy: policyJson(this.accessLogPolicyDocument),
-      dependsOn: [logs.publicAccessBlock],
+      // Last: its Deny on configuration changes must not race the configuration Terraform applies first.
+      dependsOn: [
+        logs.publicAccessBlock,
+        logs.ownershipControls,
+        logs.versioning,
+        logs.encryption,
+        this.accessLogLifecycleConfiguration,
+      ],
     });
 
     this.bucket = new S3Bucket(this, 'bucket', {
@@ -306,7 +351,16 @@ export class LogArchiveBucket extends Construct {
     this.bucketPolicy = new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
       policy: policyJson(this.policyDocument),
-      dependsOn: [archive.publicAccessBlock],
+      // Last, as for the access-log bucket.
+      dependsOn: [
+        archive.publicAccessBlock,
+        archive.ownershipControls,
+        archive.versioning,
+        archive.encryption,
+        ...(this.objectLockConfiguration ? [this.objectLockConfiguration] : []),
+        this.lifecycleConfiguration,
+        this.logging,
+      ],
     });
   }
 
@@ -353,7 +407,9 @@ export function archiveLifecycleRule(lc: LogArchiveLifecycle): S3BucketLifecycle
     status: 'Enabled',
     filter: [{}],
     abortIncompleteMultipartUpload: [{ daysAfterInitiation: lc.abortIncompleteMultipartUploadDays ?? 7 }],
-    ...(lc.transitions?.length ? { transition: lc.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) } : {}),
+    ...(lc.transitions?.length
+      ? { transition: lc.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) }
+      : {}),
     ...(lc.expirationDays !== undefined ? { expiration: [{ days: lc.expirationDays }] } : {}),
     ...(lc.noncurrentVersionExpirationDays !== undefined
       ? { noncurrentVersionExpiration: [{ noncurrentDays: lc.noncurrentVersionExpirationDays }] }

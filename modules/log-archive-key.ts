@@ -56,8 +56,10 @@ export class LogArchiveKey extends Construct {
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
     const rotationPeriodInDays = props.rotationPeriodInDays ?? 365;
     const problems: string[] = [];
-    if (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(alias)) problems.push(`alias ${JSON.stringify(alias)} must be alias/<name> (letters, digits, / _ -)`);
-    else if (alias.toLowerCase().startsWith('alias/aws/')) problems.push(`alias ${JSON.stringify(alias)} begins with alias/aws/, reserved for AWS managed keys`);
+    if (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(alias))
+      problems.push(`alias ${JSON.stringify(alias)} must be alias/<name> (letters, digits, / _ -)`);
+    else if (alias.toLowerCase().startsWith('alias/aws/'))
+      problems.push(`alias ${JSON.stringify(alias)} begins with alias/aws/, reserved for AWS managed keys`);
     if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
       problems.push(`deletionWindowInDays ${deletionWindowInDays} must be an integer from 7 to 30`);
     }
@@ -68,7 +70,10 @@ export class LogArchiveKey extends Construct {
     this.aliasName = alias;
     this.policyDocument = logArchiveKeyPolicy(props);
     this.key = new KmsKey(this, 'key', {
-      description: props.description === undefined ? terraformLiteral('cloudtrail-guard: encrypts the CloudTrail log archive') : terraformString(props.description),
+      description:
+        props.description === undefined
+          ? terraformLiteral('cloudtrail-guard: encrypts the CloudTrail log archive')
+          : terraformString(props.description),
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       multiRegion: false,

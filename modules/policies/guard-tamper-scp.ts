@@ -54,7 +54,11 @@ export const GUARD_RESOURCE_TAMPER_ACTIONS = [
  * Changes to the guard's AWS Config rules (matched by their tag; rule ARNs carry an ID, not the name).
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html
  */
-export const CONFIG_RULE_TAMPER_ACTIONS = ['config:PutConfigRule', 'config:DeleteConfigRule', 'config:DeleteEvaluationResults'] as const;
+export const CONFIG_RULE_TAMPER_ACTIONS = [
+  'config:PutConfigRule',
+  'config:DeleteConfigRule',
+  'config:DeleteEvaluationResults',
+] as const;
 
 /** Changing or removing the tag that marks those rules. */
 export const CONFIG_TAG_TAMPER_ACTIONS = ['config:TagResource', 'config:UntagResource'] as const;
@@ -81,7 +85,11 @@ export const CONFIG_RECORDER_TAMPER_ACTIONS = [
 ] as const;
 
 /** Deleting log objects in the archive (the bucket policy denies it too). */
-export const ARCHIVE_OBJECT_TAMPER_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'] as const;
+export const ARCHIVE_OBJECT_TAMPER_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:BypassGovernanceRetention',
+] as const;
 
 /** A role ARN pattern: `arn:<p>:iam::<12 digits or *>:role/<path and name>`, where the path and name begin with a literal character. */
 const ROLE_PATTERN = /^arn:(aws[a-z-]*):iam::(\d{12}|\*):role\/([\w+=,.@-][\w+=,.@/*?-]{0,511})$/;
@@ -163,7 +171,10 @@ export function guardTamperScp(p: GuardTamperScpProps): PolicyDocument {
   const fastPathPrefix = p.fastPathRoleNamePrefix ?? FAST_PATH_ROLE_NAME_PREFIX;
   const resourcePrefix = p.resourceNamePrefix ?? GUARD_RESOURCE_NAME_PREFIX;
   const tag = p.configRuleTag ?? GUARD_CONFIG_RULE_TAG;
-  const archive = p.logArchive ?? { bucketNamePattern: `${label(NAMESPACE, 'archive')}-*`, keyAlias: LOG_ARCHIVE_KEY_ALIAS };
+  const archive = p.logArchive ?? {
+    bucketNamePattern: `${label(NAMESPACE, 'archive')}-*`,
+    keyAlias: LOG_ARCHIVE_KEY_ALIAS,
+  };
 
   checkTrailNames(problems, 'trailNames', p.trailNames);
   for (const [what, patterns] of [
@@ -177,24 +188,35 @@ export function guardTamperScp(p: GuardTamperScpProps): PolicyDocument {
         problems.add(
           `${what}: ${JSON.stringify(pattern)} is not a role ARN pattern (arn:<partition>:iam::<account or *>:role/<path/name>, the path beginning with a literal character)`,
         );
-      } else if (m[1] !== p.partition) problems.add(`${what}: ${JSON.stringify(pattern)} is in partition ${m[1]}, not ${p.partition}`);
+      } else if (m[1] !== p.partition)
+        problems.add(`${what}: ${JSON.stringify(pattern)} is in partition ${m[1]}, not ${p.partition}`);
     }
   }
-  if (!ROLE_PATH.test(path)) problems.add(`guardRolePath ${JSON.stringify(path)} is not an IAM path of one or more segments (/name/)`);
+  if (!ROLE_PATH.test(path))
+    problems.add(`guardRolePath ${JSON.stringify(path)} is not an IAM path of one or more segments (/name/)`);
   for (const [what, v] of [
     ['automationRoleNamePrefix', automationPrefix],
     ['fastPathRoleNamePrefix', fastPathPrefix],
     ['resourceNamePrefix', resourcePrefix],
   ] as const) {
-    if (!/^[\w+=,.@-]{1,64}$/.test(v)) problems.add(`${what} ${JSON.stringify(v)} must be 1 to 64 of letters, digits and + = , . @ _ - (no wildcard)`);
+    if (!/^[\w+=,.@-]{1,64}$/.test(v))
+      problems.add(`${what} ${JSON.stringify(v)} must be 1 to 64 of letters, digits and + = , . @ _ - (no wildcard)`);
   }
   if (automationPrefix.startsWith(fastPathPrefix) || fastPathPrefix.startsWith(automationPrefix)) {
-    problems.add('automationRoleNamePrefix and fastPathRoleNamePrefix overlap: the fast path would be exempt from the trail statement');
+    problems.add(
+      'automationRoleNamePrefix and fastPathRoleNamePrefix overlap: the fast path would be exempt from the trail statement',
+    );
   }
-  if (!/^[\w.:/=+@-]{1,128}$/.test(tag.key) || tag.key.toLowerCase().startsWith('aws:')) problems.add(`configRuleTag.key ${JSON.stringify(tag.key)} is not a tag key of your own`);
-  if (!/^[\w.:/=+@ -]{0,256}$/.test(tag.value)) problems.add(`configRuleTag.value ${JSON.stringify(tag.value)} is not a tag value`);
-  if (!/^[a-z0-9][a-z0-9.-]{2,61}\*$/.test(archive.bucketNamePattern)) problems.add(`logArchive.bucketNamePattern ${JSON.stringify(archive.bucketNamePattern)} must be a bucket name prefix followed by *`);
-  if (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(archive.keyAlias) || archive.keyAlias.startsWith('alias/aws/')) problems.add(`logArchive.keyAlias ${JSON.stringify(archive.keyAlias)} is not an alias of your own`);
+  if (!/^[\w.:/=+@-]{1,128}$/.test(tag.key) || tag.key.toLowerCase().startsWith('aws:'))
+    problems.add(`configRuleTag.key ${JSON.stringify(tag.key)} is not a tag key of your own`);
+  if (!/^[\w.:/=+@ -]{0,256}$/.test(tag.value))
+    problems.add(`configRuleTag.value ${JSON.stringify(tag.value)} is not a tag value`);
+  if (!/^[a-z0-9][a-z0-9.-]{2,61}\*$/.test(archive.bucketNamePattern))
+    problems.add(
+      `logArchive.bucketNamePattern ${JSON.stringify(archive.bucketNamePattern)} must be a bucket name prefix followed by *`,
+    );
+  if (!/^alias\/[a-zA-Z0-9/_-]{1,250}$/.test(archive.keyAlias) || archive.keyAlias.startsWith('alias/aws/'))
+    problems.add(`logArchive.keyAlias ${JSON.stringify(archive.keyAlias)} is not an alias of your own`);
   problems.throwIfAny();
 
   const partition = p.partition;
@@ -202,7 +224,9 @@ export function guardTamperScp(p: GuardTamperScpProps): PolicyDocument {
   const automation = `arn:${partition}:iam::*:role${path}${automationPrefix}*`;
   const fastPath = `arn:${partition}:iam::*:role${path}${fastPathPrefix}*`;
   const admins = [...new Set([...p.deploymentRolePatterns, ...p.breakGlassRolePatterns])];
-  const except = (extra: readonly string[] = []) => ({ ArnNotLike: { 'aws:PrincipalArn': oneOrMany([...extra, ...admins]) } });
+  const except = (extra: readonly string[] = []) => ({
+    ArnNotLike: { 'aws:PrincipalArn': oneOrMany([...extra, ...admins]) },
+  });
   const bucket = bucketArn(partition, archive.bucketNamePattern);
 
   const statements: PolicyStatement[] = [
@@ -224,13 +248,23 @@ export function guardTamperScp(p: GuardTamperScpProps): PolicyDocument {
       Sid: 'ProtectTrails',
       Effect: 'Deny',
       Action: [...TRAIL_TAMPER_ACTIONS],
-      Resource: oneOrMany(p.trailNames.map((n) => formatArn({ partition, service: 'cloudtrail', region: '*', account: '*', resource: `trail/${n}` }))),
+      Resource: oneOrMany(
+        p.trailNames.map((n) =>
+          formatArn({ partition, service: 'cloudtrail', region: '*', account: '*', resource: `trail/${n}` }),
+        ),
+      ),
       Condition: except([automation]),
     },
     {
       Sid: 'ProtectGuardResources',
       Effect: 'Deny',
-      Action: [...GUARD_RESOURCE_TAMPER_ACTIONS, ...BUCKET_CONFIGURATION_PROTECTED_ACTIONS, ...ARCHIVE_OBJECT_TAMPER_ACTIONS, 'kms:UpdateAlias', 'kms:DeleteAlias'],
+      Action: [
+        ...GUARD_RESOURCE_TAMPER_ACTIONS,
+        ...BUCKET_CONFIGURATION_PROTECTED_ACTIONS,
+        ...ARCHIVE_OBJECT_TAMPER_ACTIONS,
+        'kms:UpdateAlias',
+        'kms:DeleteAlias',
+      ],
       Resource: [
         formatArn({ partition, service: 'ssm', region: '*', account: '*', resource: `document/${resourcePrefix}*` }),
         formatArn({ partition, service: 'events', region: '*', account: '*', resource: `rule/${resourcePrefix}*` }),
@@ -272,6 +306,7 @@ export function guardTamperScp(p: GuardTamperScpProps): PolicyDocument {
   const doc = policyDocument(statements);
   const text = policyText(doc);
   const size = Math.max(text.length, byteLength(text));
-  if (size > SCP_MAX_CHARACTERS) throw new Error(`guardTamperScp: ${size} characters exceeds the SCP limit of ${SCP_MAX_CHARACTERS}`);
+  if (size > SCP_MAX_CHARACTERS)
+    throw new Error(`guardTamperScp: ${size} characters exceeds the SCP limit of ${SCP_MAX_CHARACTERS}`);
   return doc;
 }

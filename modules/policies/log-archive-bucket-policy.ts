@@ -16,7 +16,14 @@ import {
   type OrganizationTrailRef,
   type ServedAccounts,
 } from './log-archive-scope';
-import { CLOUDTRAIL_SERVICE_PRINCIPAL, PolicyCondition, PolicyDocument, PolicyStatement, policyDocument, policyText } from './types';
+import {
+  CLOUDTRAIL_SERVICE_PRINCIPAL,
+  PolicyCondition,
+  PolicyDocument,
+  PolicyStatement,
+  policyDocument,
+  policyText,
+} from './types';
 
 /**
  * Largest bucket policy S3 accepts: "Bucket policies are limited to 20 KB in size". Counted here as 20,000 bytes, so
@@ -144,7 +151,8 @@ export function logArchiveBucketPolicy(p: LogArchiveBucketPolicyProps): PolicyDo
     checkServed(problems, p.served);
     checkTrailNames(problems, 'accountTrailNames', names);
   } else if (names.length) problems.add('accountTrailNames without served: say which accounts those trails are in');
-  if (p.breakGlassRoleArns.length === 0) problems.add('breakGlassRoleArns is empty: name at least one break-glass role');
+  if (p.breakGlassRoleArns.length === 0)
+    problems.add('breakGlassRoleArns is empty: name at least one break-glass role');
   checkExactArns(problems, 'breakGlassRoleArns', p.partition, p.breakGlassRoleArns, 'role');
   checkExactArns(problems, 'deploymentRoleArns', p.partition, p.deploymentRoleArns ?? [], 'role');
   problems.check(() => logObjectArn(p.partition, p.bucketName, p.s3KeyPrefix, SOURCE_ACCOUNT_VARIABLE));
@@ -275,16 +283,29 @@ export interface AccessLogBucketPolicyProps {
 export function accessLogBucketPolicy(p: AccessLogBucketPolicyProps): PolicyDocument {
   const problems = new Problems('accessLogBucketPolicy');
   const prefix = p.targetPrefix ?? '';
-  if (!/^\d{12}$/.test(p.accountId)) problems.add(`accountId ${JSON.stringify(p.accountId)} is not a 12-digit account ID`);
-  if (prefix !== '' && (!prefix.endsWith('/') || prefix.startsWith('/') || prefix.includes('//') || /[*?$]/.test(prefix))) {
-    problems.add(`targetPrefix ${JSON.stringify(prefix)} must be '' or end in '/', with no leading '/', no '//', no * ? $`);
+  if (!/^\d{12}$/.test(p.accountId))
+    problems.add(`accountId ${JSON.stringify(p.accountId)} is not a 12-digit account ID`);
+  if (
+    prefix !== '' &&
+    (!prefix.endsWith('/') || prefix.startsWith('/') || prefix.includes('//') || /[*?$]/.test(prefix))
+  ) {
+    problems.add(
+      `targetPrefix ${JSON.stringify(prefix)} must be '' or end in '/', with no leading '/', no '//', no * ? $`,
+    );
   }
-  if (p.breakGlassRoleArns.length === 0) problems.add('breakGlassRoleArns is empty: name at least one break-glass role');
+  if (p.breakGlassRoleArns.length === 0)
+    problems.add('breakGlassRoleArns is empty: name at least one break-glass role');
   checkExactArns(problems, 'breakGlassRoleArns', p.partition, p.breakGlassRoleArns, 'role');
   checkExactArns(problems, 'deploymentRoleArns', p.partition, p.deploymentRoleArns ?? [], 'role');
   problems.throwIfAny();
   const bucket = buildBucketArn(p.partition, p.bucketName);
-  const target = formatArn({ partition: p.partition, service: 's3', region: '', account: '', resource: `${p.bucketName}/${prefix}*` });
+  const target = formatArn({
+    partition: p.partition,
+    service: 's3',
+    region: '',
+    account: '',
+    resource: `${p.bucketName}/${prefix}*`,
+  });
   return policyDocument([
     {
       Sid: 'S3ServerAccessLogsPolicy',

@@ -16,7 +16,14 @@ import {
   type ServedAccounts,
 } from './log-archive-scope';
 import { CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY } from './trail-key-policy';
-import { CLOUDTRAIL_SERVICE_PRINCIPAL, PolicyCondition, PolicyDocument, PolicyStatement, policyDocument, policyText } from './types';
+import {
+  CLOUDTRAIL_SERVICE_PRINCIPAL,
+  PolicyCondition,
+  PolicyDocument,
+  PolicyStatement,
+  policyDocument,
+  policyText,
+} from './types';
 
 /**
  * Largest key policy KMS accepts: 32 KB (32,768 bytes), not adjustable.
@@ -29,7 +36,12 @@ export const KEY_POLICY_MAX_BYTES = 32_768;
  * delete imported key material. Each would make every archived log file unreadable.
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
  */
-export const KEY_DESTRUCTION_ACTIONS = ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:DisableKeyRotation', 'kms:DeleteImportedKeyMaterial'] as const;
+export const KEY_DESTRUCTION_ACTIONS = [
+  'kms:DisableKey',
+  'kms:ScheduleKeyDeletion',
+  'kms:DisableKeyRotation',
+  'kms:DeleteImportedKeyMaterial',
+] as const;
 
 /**
  * What only break-glass roles and the key administrators (the role that applies the key, so Terraform can keep the
@@ -121,15 +133,19 @@ export interface LogArchiveKeyPolicyProps {
 export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument {
   const problems = new Problems('logArchiveKeyPolicy');
   const names = p.accountTrailNames ?? [];
-  if (!/^\d{12}$/.test(p.accountId)) problems.add(`accountId ${JSON.stringify(p.accountId)} is not a 12-digit account ID`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(p.region)) problems.add(`region ${JSON.stringify(p.region)} is not a Region name`);
-  if (!p.organizationTrail && !p.served) problems.add('nothing encrypts with this key: give organizationTrail, served, or both');
+  if (!/^\d{12}$/.test(p.accountId))
+    problems.add(`accountId ${JSON.stringify(p.accountId)} is not a 12-digit account ID`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(p.region))
+    problems.add(`region ${JSON.stringify(p.region)} is not a Region name`);
+  if (!p.organizationTrail && !p.served)
+    problems.add('nothing encrypts with this key: give organizationTrail, served, or both');
   if (p.organizationTrail) checkOrganizationTrail(problems, p.partition, p.organizationTrail);
   if (p.served) {
     checkServed(problems, p.served);
     checkTrailNames(problems, 'accountTrailNames', names);
   } else if (names.length) problems.add('accountTrailNames without served: say which accounts those trails are in');
-  if (p.breakGlassRoleArns.length === 0) problems.add('breakGlassRoleArns is empty: name at least one break-glass role');
+  if (p.breakGlassRoleArns.length === 0)
+    problems.add('breakGlassRoleArns is empty: name at least one break-glass role');
   checkExactArns(problems, 'breakGlassRoleArns', p.partition, p.breakGlassRoleArns, 'role');
   checkExactArns(problems, 'keyAdministratorArns', p.partition, p.keyAdministratorArns ?? [], 'role');
   checkExactArns(problems, 'logReaderArns', p.partition, p.logReaderArns ?? [], 'principal');
@@ -138,14 +154,19 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
   const cloudtrail = { Service: CLOUDTRAIL_SERVICE_PRINCIPAL };
   const bucketKeyEnabled = p.bucketKeyEnabled ?? true;
   const orgTrail = p.organizationTrail;
-  const orgSource: PolicyCondition | undefined = orgTrail ? { StringEquals: { 'aws:SourceArn': orgTrail.trailArn } } : undefined;
+  const orgSource: PolicyCondition | undefined = orgTrail
+    ? { StringEquals: { 'aws:SourceArn': orgTrail.trailArn } }
+    : undefined;
   const accountSource: PolicyCondition | undefined = p.served
     ? mergeConditions(
         { ArnLike: { 'aws:SourceArn': oneOrMany(names.map((n) => anyTrailNamed(p.partition, n))) } },
         servedSourceCondition(p.served),
       )
     : undefined;
-  const allTrailSources = [...(orgTrail ? [orgTrail.trailArn] : []), ...names.map((n) => anyTrailNamed(p.partition, n))];
+  const allTrailSources = [
+    ...(orgTrail ? [orgTrail.trailArn] : []),
+    ...names.map((n) => anyTrailNamed(p.partition, n)),
+  ];
   const readers = p.logReaderArns ?? [];
 
   const statements: Array<PolicyStatement | undefined> = [
@@ -164,7 +185,12 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
           Action: 'kms:GenerateDataKey*',
           Resource: '*',
           Condition: mergeConditions(orgSource, {
-            StringLike: { [CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY]: anyTrailNamed(p.partition, parseTrailArn(p.partition, orgTrail.trailArn).name) },
+            StringLike: {
+              [CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY]: anyTrailNamed(
+                p.partition,
+                parseTrailArn(p.partition, orgTrail.trailArn).name,
+              ),
+            },
           }),
         }
       : undefined,
@@ -176,7 +202,9 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
           Action: 'kms:GenerateDataKey*',
           Resource: '*',
           Condition: mergeConditions(accountSource, {
-            StringLike: { [CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY]: `arn:${p.partition}:cloudtrail:*:${SOURCE_ACCOUNT_VARIABLE}:trail/*` },
+            StringLike: {
+              [CLOUDTRAIL_ENCRYPTION_CONTEXT_KEY]: `arn:${p.partition}:cloudtrail:*:${SOURCE_ACCOUNT_VARIABLE}:trail/*`,
+            },
           }),
         }
       : undefined,
@@ -189,10 +217,24 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
       Condition: { ArnLike: { 'aws:SourceArn': oneOrMany(allTrailSources) } },
     },
     bucketKeyEnabled && orgSource
-      ? { Sid: 'AllowCloudTrailDecryptOrganizationTrail', Effect: 'Allow', Principal: cloudtrail, Action: 'kms:Decrypt', Resource: '*', Condition: orgSource }
+      ? {
+          Sid: 'AllowCloudTrailDecryptOrganizationTrail',
+          Effect: 'Allow',
+          Principal: cloudtrail,
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: orgSource,
+        }
       : undefined,
     bucketKeyEnabled && accountSource
-      ? { Sid: 'AllowCloudTrailDecryptAccountTrails', Effect: 'Allow', Principal: cloudtrail, Action: 'kms:Decrypt', Resource: '*', Condition: accountSource }
+      ? {
+          Sid: 'AllowCloudTrailDecryptAccountTrails',
+          Effect: 'Allow',
+          Principal: cloudtrail,
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: accountSource,
+        }
       : undefined,
     p.served
       ? {
@@ -207,7 +249,11 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
               : {
                   StringEquals: { 'aws:PrincipalOrgID': p.served.organizationId },
                   ...(p.served.organizationalUnitPaths
-                    ? { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': p.served.organizationalUnitPaths.map((x) => `${x}*`) } }
+                    ? {
+                        'ForAnyValue:StringLike': {
+                          'aws:PrincipalOrgPaths': p.served.organizationalUnitPaths.map((x) => `${x}*`),
+                        },
+                      }
                     : {}),
                 },
         }
@@ -236,7 +282,9 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
       Principal: { AWS: '*' },
       Action: [...KEY_ADMINISTRATION_ACTIONS],
       Resource: '*',
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': oneOrMany([...p.breakGlassRoleArns, ...(p.keyAdministratorArns ?? [])]) } },
+      Condition: {
+        ArnNotLike: { 'aws:PrincipalArn': oneOrMany([...p.breakGlassRoleArns, ...(p.keyAdministratorArns ?? [])]) },
+      },
     },
   ];
   const doc = policyDocument(statements);

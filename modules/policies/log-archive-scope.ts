@@ -60,9 +60,13 @@ export const anyTrailNamed = (partition: string, name: string): string =>
 /** The parts of a trail ARN, or an Error naming what is wrong with it. */
 export function parseTrailArn(partition: string, arn: string): { region: string; account: string; name: string } {
   const m = TRAIL_ARN.exec(arn);
-  if (!m) throw new Error(`${JSON.stringify(arn)} is not a trail ARN (arn:<partition>:cloudtrail:<region>:<12-digit account>:trail/<name>)`);
+  if (!m)
+    throw new Error(
+      `${JSON.stringify(arn)} is not a trail ARN (arn:<partition>:cloudtrail:<region>:<12-digit account>:trail/<name>)`,
+    );
   if (m[1] !== partition) throw new Error(`trail ARN ${JSON.stringify(arn)} is in partition ${m[1]}, not ${partition}`);
-  if (!TRAIL_NAME.test(m[4])) throw new Error(`trail ARN ${JSON.stringify(arn)}: ${JSON.stringify(m[4])} is not a trail name`);
+  if (!TRAIL_NAME.test(m[4]))
+    throw new Error(`trail ARN ${JSON.stringify(arn)}: ${JSON.stringify(m[4])} is not a trail name`);
   return { region: m[2], account: m[3], name: m[4] };
 }
 
@@ -91,13 +95,20 @@ export class Problems {
 export function checkServed(problems: Problems, served: ServedAccounts): void {
   if ('organizationId' in served) {
     if (!ORGANIZATION_ID.test(served.organizationId)) {
-      problems.add(`served.organizationId ${JSON.stringify(served.organizationId)} is not an organization ID (^o-[a-z0-9]{10,32}$)`);
+      problems.add(
+        `served.organizationId ${JSON.stringify(served.organizationId)} is not an organization ID (^o-[a-z0-9]{10,32}$)`,
+      );
     }
     const paths = served.organizationalUnitPaths;
-    if (paths !== undefined && paths.length === 0) problems.add('served.organizationalUnitPaths is empty: leave it out to serve the whole organization');
+    if (paths !== undefined && paths.length === 0)
+      problems.add('served.organizationalUnitPaths is empty: leave it out to serve the whole organization');
     for (const p of paths ?? []) {
-      if (!ORG_PATH.test(p)) problems.add(`served.organizationalUnitPaths: ${JSON.stringify(p)} is not an organization path such as o-abc123def4/r-ab12/ou-ab12-11111111/`);
-      else if (!p.startsWith(`${served.organizationId}/`)) problems.add(`served.organizationalUnitPaths: ${JSON.stringify(p)} is not in ${served.organizationId}`);
+      if (!ORG_PATH.test(p))
+        problems.add(
+          `served.organizationalUnitPaths: ${JSON.stringify(p)} is not an organization path such as o-abc123def4/r-ab12/ou-ab12-11111111/`,
+        );
+      else if (!p.startsWith(`${served.organizationId}/`))
+        problems.add(`served.organizationalUnitPaths: ${JSON.stringify(p)} is not in ${served.organizationId}`);
     }
   } else {
     if (served.accountIds.length === 0) problems.add('served.accountIds is empty');
@@ -113,7 +124,9 @@ export function checkServed(problems: Problems, served: ServedAccounts): void {
 /** Checks trail names; records every problem. */
 export function checkTrailNames(problems: Problems, what: string, names: readonly string[]): void {
   if (names.length === 0) problems.add(`${what} is empty`);
-  for (const n of names) if (!TRAIL_NAME.test(n)) problems.add(`${what}: ${JSON.stringify(n)} is not a trail name (3 to 128 of A-Z a-z 0-9 . _ -)`);
+  for (const n of names)
+    if (!TRAIL_NAME.test(n))
+      problems.add(`${what}: ${JSON.stringify(n)} is not a trail name (3 to 128 of A-Z a-z 0-9 . _ -)`);
   if (new Set(names).size !== names.length) problems.add(`${what} lists a name twice`);
 }
 
@@ -121,7 +134,9 @@ export function checkTrailNames(problems: Problems, what: string, names: readonl
 export function checkOrganizationTrail(problems: Problems, partition: string, t: OrganizationTrailRef): void {
   problems.check(() => parseTrailArn(partition, t.trailArn));
   if (!ORGANIZATION_ID.test(t.organizationId)) {
-    problems.add(`organizationTrail.organizationId ${JSON.stringify(t.organizationId)} is not an organization ID (^o-[a-z0-9]{10,32}$)`);
+    problems.add(
+      `organizationTrail.organizationId ${JSON.stringify(t.organizationId)} is not an organization ID (^o-[a-z0-9]{10,32}$)`,
+    );
   }
 }
 
@@ -130,12 +145,22 @@ export function checkOrganizationTrail(problems: Problems, partition: string, t:
  * an account root), without `*` or `?`: `ArnLike`/`ArnNotLike` treat both as wildcards, and a pattern would exempt any
  * principal that anyone creates under that name. Records every problem.
  */
-export function checkExactArns(problems: Problems, what: string, partition: string, arns: readonly string[], kind: 'role' | 'principal'): void {
+export function checkExactArns(
+  problems: Problems,
+  what: string,
+  partition: string,
+  arns: readonly string[],
+  kind: 'role' | 'principal',
+): void {
   const re = kind === 'role' ? EXACT_ROLE_ARN : EXACT_PRINCIPAL_ARN;
   for (const arn of arns) {
     const m = re.exec(arn);
-    if (!m) problems.add(`${what}: ${JSON.stringify(arn)} is not an exact IAM ${kind === 'role' ? 'role' : 'role, user or root'} ARN (no * or ?)`);
-    else if (m[1] !== partition) problems.add(`${what}: ${JSON.stringify(arn)} is in partition ${m[1]}, not ${partition}`);
+    if (!m)
+      problems.add(
+        `${what}: ${JSON.stringify(arn)} is not an exact IAM ${kind === 'role' ? 'role' : 'role, user or root'} ARN (no * or ?)`,
+      );
+    else if (m[1] !== partition)
+      problems.add(`${what}: ${JSON.stringify(arn)} is in partition ${m[1]}, not ${partition}`);
   }
   if (new Set(arns).size !== arns.length) problems.add(`${what} lists an ARN twice`);
 }
