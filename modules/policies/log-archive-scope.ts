@@ -53,11 +53,17 @@ const EXACT_ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}
 /** An exact IAM role or user ARN, or an account root. */
 const EXACT_PRINCIPAL_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):(root|(role|user)\/[\w+=,.@/-]{1,512})$/;
 
-/** `arn:<p>:cloudtrail:*:*:trail/<name>`: a trail of that name in any account and Region. Never throws for a valid name. */
+/**
+ * `arn:<p>:cloudtrail:*:*:trail/<name>`: a trail of that name in any account and Region.
+ * @throws Error (from formatArn) when the partition is empty or the name reads `undefined` or `null`.
+ */
 export const anyTrailNamed = (partition: string, name: string): string =>
   formatArn({ partition, service: 'cloudtrail', region: '*', account: '*', resource: `trail/${name}` });
 
-/** The parts of a trail ARN, or an Error naming what is wrong with it. */
+/**
+ * The parts of a trail ARN.
+ * @throws Error naming what is wrong: not a trail ARN, another partition, or not a trail name.
+ */
 export function parseTrailArn(partition: string, arn: string): { region: string; account: string; name: string } {
   const m = TRAIL_ARN.exec(arn);
   if (!m)
