@@ -1,61 +1,125 @@
 /**
- * Loads, validates and normalises a configuration file. Parsing uses the `yaml` library; validation uses the zod
- * schema in `schema.ts`, then cross-field rules. Every problem is collected and thrown together as one ConfigError.
+ * Loads, validates and normalises a configuration file. Reading refuses what is not a small UTF-8 text file
+ * (source.ts); parsing uses the `yaml` library set up so that no tag, directive or key can change what the file says
+ * (yaml-source.ts); validation uses the zod schema in `schema.ts`, then cross-field rules (rules.ts). Every problem,
+ * per-field and cross-field alike, is collected in one pass and thrown together as one ConfigError, in file order.
  */
-import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { bucketArn, parseArn, roleArn, trailArn } from './arn';
-import { ConfigError, type ConfigProblem, toJsonPath } from './errors';
+import { Token } from 'cdktf';
+import { isScalar } from 'yaml';
 import {
-  automationRoleName,
-  CONFIG_RULE_NAME,
-  defaultKmsAlias,
-  defaultLogBucketName,
-  defaultTrailName,
-  runbookDocumentName,
-  stackName,
-} from './naming';
-import { partitionOf } from './regions';
-import { runbookValueProblems } from './runbook-contract';
-import { trailTamperScp } from '../modules/policies/tamper-scp';
+  ConfigError,
+  describeCharacter,
+  firstInvisible,
+  formatWarning,
+  type ConfigProblem,
+  toJsonPath,
+} from './errors';
+import { checkCrossField, normaliseConfig, type LoadContext } from './rules';
 import { GuardConfigInput } from './schema';
-import type { AccountConfig, GuardConfig, StateConfig } from './types';
+import { firstNonUtf8Byte, foreignEncoding, readConfigBytes, SourceError } from './source';
+import type { GuardConfig } from './types';
+import { isPrefix, normaliseText, parseYamlSource, type Path, type YamlSource } from './yaml-source';
 
-type Path = ReadonlyArray<string | number>;
+export { MAX_CONFIG_TAGS } from './schema';
+export { MAX_CONFIG_BYTES } from './source';
 
-/** Locates a path in the YAML document, falling back to the nearest ancestor that exists. */
-function locator(doc: Document, lc: LineCounter): (path: Path) => { line?: number; column?: number } {
-  return (path) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === 'object' && Array.isArray(node.range)) {
-        const pos = lc.linePos(node.range[0]);
-        return { line: pos.line, column: pos.col };
-      }
-    }
-    return {};
+/** Options of {@link loadConfig} and {@link parseConfig}. */
+export interface LoadOptions {
+  /**
+   * The output folder of the synth (`cdktf.out`, or what `cdktf synth --output` sets), resolved against `cwd`: a local
+   * state folder inside it is refused (the stale-stack cleanup and a fresh synth may remove it).
+   * @default process.env.CDKTF_OUTDIR, else 'cdktf.out'
+   */
+  readonly outdir?: string;
+  /**
+   * The folder relative paths (`state.directory`, `outdir`) are resolved against, as the backend resolves them.
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
+  /**
+   * Called with each warning: a setting that has no effect, where an error would refuse a legitimate file (a default
+   * that no account uses). Called before the ConfigError is thrown, when there is one.
+   * @default prints the warning to stderr as `file:line:col: warning: $.path: value: rule` ({@link formatWarning})
+   */
+  readonly onWarning?: (warning: ConfigProblem) => void;
+}
+
+/**
+ * Reads and validates a configuration file.
+ *
+ * @param file path of a YAML file (see `schema/cloudtrail-guard.schema.json` and the README's config reference): a
+ *   regular file of at most 1 MiB, UTF-8 (a byte-order mark is allowed), YAML 1.2
+ * @param options see {@link LoadOptions}
+ * @returns the normalised configuration
+ * @throws ConfigError listing every problem: a missing or unreadable file, a FIFO, device, socket or directory, a file
+ *   over 1 MiB, UTF-16 or UTF-32 text, bytes that are not UTF-8, invalid YAML, YAML tags and directives that would
+ *   change the file's meaning, duplicate keys, an empty document, invisible characters, schema violations and
+ *   cross-field violations, each with file, JSONPath, value, rule and (where the file has one) line and column.
+ */
+export function loadConfig(file: string, options: LoadOptions = {}): GuardConfig {
+  let bytes: Buffer;
+  try {
+    bytes = readConfigBytes(file);
+  } catch (e) {
+    if (!(e instanceof SourceError)) throw e;
+    throw new ConfigError([
+      { file, path: '$', value: undefined, rule: e.rule, ...(e.shown ? { written: e.shown } : {}) },
+    ]);
+  }
+  const foreign = foreignEncoding(bytes);
+  if (foreign) {
+    throw new ConfigError([
+      {
+        file,
+        path: '$',
+        value: undefined,
+        written: `${foreign.encoding}${foreign.bom ? ' (byte-order mark)' : ''}`,
+        rule: `UTF-8 text: this file is ${foreign.encoding}; save it as UTF-8 (YAML allows UTF-16 and UTF-32, but this product reads UTF-8 only)`,
+        line: 1,
+        column: 1,
+      },
+    ]);
+  }
+  const bad = firstNonUtf8Byte(bytes);
+  if (bad >= 0) throw new ConfigError([notUtf8Problem(file, bytes, bad)]);
+  return parseConfig(bytes.toString('utf8'), file, options);
+}
+
+/** The one problem for a file with bytes that are not UTF-8: where the first one is, and in which field. */
+function notUtf8Problem(file: string, bytes: Buffer, offset: number): ConfigProblem {
+  let count = 0;
+  for (let at = offset; at >= 0;) {
+    count++;
+    const next = firstNonUtf8Byte(bytes.subarray(at + 1));
+    at = next < 0 ? -1 : at + 1 + next;
+  }
+  const before = normaliseText(bytes.subarray(0, offset).toString('utf8'));
+  const line = before.split('\n').length;
+  const column = [...before.slice(before.lastIndexOf('\n') + 1)].length + 1;
+  // Where it is: the field at that offset, in the text as a decoder that replaces bad bytes reads it.
+  const src = parseYamlSource(bytes.toString('utf8'));
+  const path = src.syntaxErrors.length ? [] : src.pathAt(before.length);
+  const value = path.length ? getIn(src.raw, path) : undefined;
+  const byte = bytes[offset].toString(16).toUpperCase().padStart(2, '0');
+  return {
+    file,
+    path: toJsonPath(path),
+    value: typeof value === 'object' ? undefined : value,
+    rule: `UTF-8 text: byte 0x${byte} is not UTF-8 (${count} such byte${count === 1 ? '' : 's'} in the file; Latin-1 or Windows-1252 text?); save the file as UTF-8`,
+    line,
+    column,
   };
 }
 
-function getIn(value: unknown, path: Path): unknown {
+/** The value at `path` in a plain JS value, or undefined. Never throws. */
+export function getIn(value: unknown, path: Path): unknown {
   let v: unknown = value;
   for (const k of path) {
     if (v === null || typeof v !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(v, k)) return undefined;
     v = (v as Record<string | number, unknown>)[k];
   }
   return v;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Deep-merges `over` onto `base` (plain objects only; `over` wins). */
-function merge<T>(base: unknown, over: T): T {
-  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
-  return out as T;
 }
 
 /** What YAML made of a value, in the words an author would use. */
@@ -70,16 +134,30 @@ function yamlKind(value: unknown): string {
 function typeRule(expected: string, value: unknown, path: Path, source?: string): string {
   const got = yamlKind(value);
   const key = path[path.length - 1];
-  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    // Quote what was written (011111111111), not what YAML made of it (11111111111).
+  if (expected === 'string' && value === null && source === '') {
+    return 'a string; the value is empty, which YAML reads as null (write the value, or leave the key out)';
+  }
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean' || value === null)) {
+    // Quote what was written (011111111111, .inf, ~), not what YAML made of it (11111111111, Infinity, null).
     const quoted = JSON.stringify(source ?? String(value));
     if (key === 'accountId' || key === 'managementAccountId') {
-      return `an AWS account ID is exactly 12 digits, as a quoted string: quote it (${quoted}); unquoted, YAML reads it as ${got} and drops leading zeros`;
+      return `an AWS account ID is exactly 12 digits, as a quoted string: quote it (${quoted}); unquoted, YAML reads it as ${got}${typeof value === 'number' ? ' and drops leading zeros' : ''}`;
     }
     return `a string: quote it (${quoted}); unquoted, YAML reads it as ${got}`;
   }
-  if ((expected === 'number' || expected === 'int') && typeof value === 'string') return `a number, written without quotes (YAML reads "${value}" as a string)`;
+  if ((expected === 'number' || expected === 'int') && typeof value === 'string')
+    return `a number, written without quotes (YAML reads "${value}" as a string)`;
+  if ((expected === 'int' || expected === 'number') && typeof value === 'number' && !Number.isFinite(value)) {
+    return `a finite whole number, not ${source ?? String(value)} (YAML's word for ${Number.isNaN(value) ? 'not-a-number' : 'infinity'})`;
+  }
   if (expected === 'int') return `a whole number, not ${got}`;
+  if (
+    expected === 'boolean' &&
+    typeof value === 'string' &&
+    /^(yes|no|on|off|y|n|True|False|TRUE|FALSE)$/.test(value)
+  ) {
+    return `true or false, without quotes: YAML 1.2 reads ${value} as a string, not a boolean`;
+  }
   if (expected === 'boolean') return `true or false, without quotes, not ${got}`;
   if (expected === 'record' || expected === 'object') return `a mapping (key: value lines), not ${got}`;
   if (expected === 'array') return `a list (lines starting with "- "), not ${got}`;
@@ -114,356 +192,285 @@ function allowedKeysAt(schema: { _zod: { def: SchemaDef } }, path: Path, raw: un
   let def = unwrap(schema._zod.def, []);
   for (let i = 0; def && i < path.length; i++) {
     const next: SchemaDef | undefined =
-      def.type === 'object' ? def.shape?.[String(path[i])]?._zod.def : def.type === 'array' ? def.element?._zod.def : undefined;
+      def.type === 'object'
+        ? def.shape?.[String(path[i])]?._zod.def
+        : def.type === 'array'
+          ? def.element?._zod.def
+          : undefined;
     def = unwrap(next, path.slice(0, i + 1));
   }
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
+/** Keys that the file format once had, or that other tools use, with what to do instead. */
+const KEY_HINTS: ReadonlyArray<{ readonly match: (path: Path) => boolean; readonly hint: string }> = [
+  {
+    match: (p) => p[p.length - 1] === '<<',
+    hint: 'YAML merge keys (<<) are not supported (YAML 1.2 has none): write the keys out, or put shared settings in defaults:',
+  },
+  {
+    match: (p) => p.length === 2 && p[0] === 'state' && p[1] === 'tags',
+    hint: 'state.tags was removed: the cloud block can carry workspace tags only instead of a workspace name, so the tags were never applied; tag the workspaces as docs/hcp-terraform.md ("Tags") says',
+  },
+  {
+    match: (p) => p[p.length - 1] === '__proto__',
+    hint: '__proto__ is never a setting (a JavaScript object would take it for its prototype)',
+  },
+];
+
 /** "unknown key" plus a suggestion: the allowed key that differs only in case, or at most two edits. */
-function unknownKeyRule(key: string, allowed: readonly string[]): string {
-  const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase()) ?? allowed.find((a) => editDistance(a, key) <= 2);
+function unknownKeyRule(path: Path, allowed: readonly string[]): string {
+  const key = String(path[path.length - 1]);
+  const near =
+    allowed.find((a) => a.toLowerCase() === key.toLowerCase()) ?? allowed.find((a) => editDistance(a, key) <= 2);
   const list = allowed.length ? `; allowed here: ${allowed.join(', ')}` : '';
+  const hint = KEY_HINTS.find((h) => h.match(path));
+  if (hint) return `unknown key: ${hint.hint}${list}`;
   return near ? `unknown key; did you mean ${near}?${list}` : `unknown key${list}`;
 }
 
 function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || b.length > 200) return 3;
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length][b.length];
 }
 
-/**
- * Tags a config may set on one account, after merging: AWS allows 50, and every stack adds 3 of its own.
- * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
- */
-export const MAX_CONFIG_TAGS = 47;
+/** A problem as the checks produce it: a path, before it is located and rendered. */
+interface Found {
+  readonly path: Path;
+  readonly rule: string;
+  /** Defaults to the value at `path`. */
+  readonly value?: unknown;
+  readonly hasValue: boolean;
+  /** Point at the key rather than the value (unknown keys). */
+  readonly atKey?: boolean;
+  /** False: the value at `path` is still checked (see YamlProblem.masks). @default true */
+  readonly masks?: boolean;
+  readonly written?: string;
+  readonly position?: { readonly line: number; readonly column: number };
+}
 
 /**
- * Reads and validates a configuration file.
- *
- * @param file path of a YAML file (see `schema/cloudtrail-guard.schema.json` and the README's config reference)
- * @returns the normalised configuration
- * @throws ConfigError listing every problem: a missing or unreadable file, invalid YAML, an empty document, schema
- *   violations and cross-field violations, each with file, JSONPath, value and rule.
+ * Every string (keys and values) of `raw` with an invisible character, and every `__proto__` key: one problem each, at
+ * its path.
  */
-export function loadConfig(file: string): GuardConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError([
-      { file, path: '$', value: undefined, rule: `the configuration file must exist and be readable (${code})` },
-    ]);
+function invisibleProblems(raw: unknown): Found[] {
+  const out: Found[] = [];
+  const ancestors = new Set<object>();
+  const visit = (v: unknown, path: Path): void => {
+    if (typeof v === 'string') {
+      const hit = firstInvisible(v);
+      if (hit) {
+        out.push({
+          path,
+          hasValue: false,
+          rule: `no invisible or control characters: ${describeCharacter(hit.character)} at character ${hit.index + 1} (pasted text often carries them); retype the value`,
+        });
+      }
+      return;
+    }
+    if (!v || typeof v !== 'object' || ancestors.has(v)) return;
+    ancestors.add(v);
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+    else {
+      for (const [k, x] of Object.entries(v)) {
+        const hit = firstInvisible(k);
+        if (k === '__proto__') {
+          // zod drops a __proto__ key of a record (tags) without a word; it is never a setting, nor a tag key.
+          out.push({ path: [...path, k], hasValue: false, atKey: true, rule: `unknown key: ${KEY_HINTS[2].hint}` });
+        } else if (hit) {
+          out.push({
+            path: [...path, k],
+            value: k,
+            hasValue: true,
+            atKey: true,
+            rule: `a key without invisible or control characters: ${describeCharacter(hit.character)} at character ${hit.index + 1}; retype the key`,
+          });
+        } else visit(x, [...path, k]);
+      }
+    }
+    ancestors.delete(v);
+  };
+  visit(raw, []);
+  return out;
+}
+
+/** Zod's issues, as problems phrased as fixes; issues at or under a path in `masked` are left out (already reported). */
+function schemaProblems(raw: unknown, src: YamlSource, masked: readonly Path[]): Found[] {
+  const parsed = GuardConfigInput.safeParse(raw);
+  if (parsed.success) return [];
+  const out: Found[] = [];
+  const covered = (p: Path): boolean => masked.some((m) => isPrefix(m, p));
+  for (const issue of parsed.error.issues) {
+    const path = issue.path as Array<string | number>;
+    const value = getIn(raw, path);
+    // What the file writes for a scalar (an alias's `source` is its anchor's name, not a value).
+    const node = src.doc.getIn(path, true);
+    const source = isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+    const written = typeof value === 'number' && !Number.isFinite(value) ? source : undefined;
+    const add = (f: Omit<Found, 'hasValue'> & { hasValue?: boolean }): void => {
+      if (!covered(f.path)) out.push({ hasValue: false, ...f, ...(written && f.path === path ? { written } : {}) });
+    };
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeysAt(GuardConfigInput, path, raw);
+      for (const key of issue.keys)
+        add({ path: [...path, key], atKey: true, rule: unknownKeyRule([...path, key], allowed) });
+    } else if (issue.code === 'invalid_value' && 'values' in issue) {
+      const values = issue.values as unknown[];
+      if (values.length && value !== undefined && typeof value !== typeof values[0] && issue.path.length) {
+        add({
+          path,
+          rule: `${typeRule(typeof values[0], value, path, source)}; ${issue.message.startsWith('Invalid') ? `one of ${values.join(', ')}` : issue.message}`,
+        });
+      } else {
+        add({
+          path,
+          rule: issue.message.startsWith('Invalid')
+            ? `one of ${values.map((v) => String(v)).join(', ')}`
+            : issue.message,
+        });
+      }
+    } else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+      // A discriminated union (state.backend): zod says "Invalid discriminator value"; say what is allowed.
+      add({ path, rule: `one of ${(issue.options as unknown[]).map((v) => String(v)).join(', ')}` });
+    } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'state') {
+      add({ path: [...path, 'backend'], rule: 'one of s3, local, cloud' });
+    } else if (issue.code === 'invalid_key') {
+      // A record key (a tag key) broke its rule: report the key itself, with the key rule's own words.
+      const key = path[path.length - 1];
+      add({ path, value: key, hasValue: true, atKey: true, rule: issue.issues.map((i) => i.message).join('; ') });
+    } else if (issue.code === 'invalid_type' && value === undefined) {
+      add({ path, value: undefined, hasValue: true, rule: `required: ${issue.expected}` });
+    } else if (issue.code === 'invalid_type') {
+      add({ path, rule: typeRule(issue.expected, value, path, source) });
+    } else {
+      add({ path, rule: issue.message });
+    }
   }
-  return parseConfig(text, file);
+  // One problem per path: the rules a value breaks, joined (a bucket name can break several at once).
+  const byPath = new Map<string, Found>();
+  for (const f of out) {
+    const k = JSON.stringify(f.path) + (f.atKey ? ' key' : '');
+    const prev = byPath.get(k);
+    if (!prev) byPath.set(k, f);
+    else if (!prev.rule.split('; ').includes(f.rule)) byPath.set(k, { ...prev, rule: `${prev.rule}; ${f.rule}` });
+  }
+  return [...byPath.values()];
+}
+
+/**
+ * Every string and number of a normalised configuration that cdktf would take for a token (`${TfToken[TOKEN.1]}` and
+ * the like): none may reach the stacks, or cdktf would replace it with whatever that token resolves to.
+ * @returns the paths (into the normalised configuration) of such values; empty for every configuration the schema
+ *   accepts (no field that reaches the stacks allows `${`)
+ */
+export function tokenLikeValues(config: unknown): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, path: Path): void => {
+    if ((typeof v === 'string' || typeof v === 'number') && Token.isUnresolved(v)) out.push(toJsonPath(path));
+    else if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (Token.isUnresolved(k)) out.push(toJsonPath([...path, k]));
+        visit(x, [...path, k]);
+      }
+    }
+  };
+  visit(config, []);
+  return out;
 }
 
 /**
  * Validates configuration text; `file` is used in messages only.
- * @throws ConfigError as for {@link loadConfig}.
+ * @param options see {@link LoadOptions}
+ * @throws ConfigError as for {@link loadConfig} (except the file-level problems: reading, size and encoding).
  */
-export function parseConfig(text: string, file: string): GuardConfig {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
+export function parseConfig(text: string, file: string, options: LoadOptions = {}): GuardConfig {
+  const src = parseYamlSource(text);
+  const raw = src.raw;
+  const render = (f: Found): ConfigProblem => {
+    const pos = f.position ?? src.locate(f.path, { key: f.atKey });
+    return {
+      file,
+      path: toJsonPath(f.path),
+      value: f.hasValue ? f.value : getIn(raw, f.path),
+      rule: f.rule,
+      ...(pos ? { line: pos.line, column: pos.column } : {}),
+      ...(f.written !== undefined ? { written: f.written } : {}),
+    };
+  };
+  const fromYaml = (p: YamlSource['problems'][number]): Found => ({
+    path: p.path,
+    rule: p.rule,
+    value: p.value,
+    hasValue: true,
+    position: p.position,
+    written: p.written,
+    masks: p.masks,
+  });
+  const fail = (found: readonly Found[]): never => {
+    const problems = found.map(render);
+    const order = (p: ConfigProblem): number => (p.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (p.column ?? 0);
     throw new ConfigError(
-      doc.errors.map((e) => {
-        // With prettyErrors off the parser leaves linePos unset; the offset in `pos` still locates the error.
-        const pos = e.linePos?.[0] ?? (Array.isArray(e.pos) ? lc.linePos(e.pos[0]) : undefined);
-        return {
-          file,
-          path: '$',
-          value: undefined,
-          rule: `valid YAML (${e.code}: ${e.message.split('\n')[0]})`,
-          line: pos?.line,
-          column: pos?.col,
-        };
-      }),
+      problems
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => order(a.p) - order(b.p) || a.i - b.i)
+        .map((x) => x.p),
     );
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new ConfigError([
-      { file, path: '$', value: undefined, rule: `YAML that expands to a plain document (${(e as Error).message})` },
+  };
+
+  if (src.syntaxErrors.length)
+    fail([...src.problems.filter((p) => p.path.length === 0), ...src.syntaxErrors].map(fromYaml));
+  const found: Found[] = src.problems.map(fromYaml);
+  if (raw === null || raw === undefined) {
+    fail([
+      ...found,
+      {
+        path: [],
+        value: undefined,
+        hasValue: true,
+        position: { line: 1, column: 1 },
+        rule: 'a YAML mapping with estate, state and accounts (the file is empty)',
+      },
     ]);
   }
-  const locate = locator(doc, lc);
-  // `value` defaults to the value found at `path`; pass it explicitly (even `undefined`) to override.
-  const problem = (path: Path, rule: string, ...value: [unknown?]): ConfigProblem => ({
-    file,
-    path: toJsonPath(path),
-    value: value.length ? value[0] : getIn(raw, path),
-    rule,
-    ...locate(path),
-  });
-
-  if (raw === null || raw === undefined || (isScalar(doc.contents) && doc.contents.value === null)) {
-    throw new ConfigError([problem([], 'a YAML mapping with estate, state and accounts (the file is empty)', undefined)]);
-  }
-  if (!isMap(doc.contents)) {
-    throw new ConfigError([problem([], 'a YAML mapping with estate, state and accounts')]);
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    fail([...found, { path: [], hasValue: false, rule: 'a YAML mapping with estate, state and accounts' }]);
   }
 
-  const parsed = GuardConfigInput.safeParse(raw);
-  const problems: ConfigProblem[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path as Array<string | number>;
-      const value = getIn(raw, path);
-      if (issue.code === 'unrecognized_keys') {
-        const allowed = allowedKeysAt(GuardConfigInput, path, raw);
-        for (const key of issue.keys) problems.push(problem([...path, key], unknownKeyRule(key, allowed)));
-      } else if (issue.code === 'invalid_value' && 'values' in issue) {
-        problems.push(problem(path, `one of ${(issue.values as unknown[]).map((v) => String(v)).join(', ')}`));
-      } else if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
-        // A discriminated union (state.backend): zod says "Invalid discriminator value"; say what is allowed.
-        problems.push(problem(path, `one of ${(issue.options as unknown[]).map((v) => String(v)).join(', ')}`));
-      } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'state') {
-        problems.push(problem([...path, 'backend'], 'one of s3, local, cloud'));
-      } else if (issue.code === 'invalid_key') {
-        // A record key (a tag key) broke its rule: report the key itself, with the key rule's own words.
-        const key = path[path.length - 1];
-        problems.push(problem(path, issue.issues.map((i) => i.message).join('; '), key));
-      } else if (issue.code === 'invalid_type' && value === undefined) {
-        problems.push(problem(path, `required: ${issue.expected}`, undefined));
-      } else if (issue.code === 'invalid_type') {
-        const node = doc.getIn(path, true);
-        const source = isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
-        problems.push(problem(path, typeRule(issue.expected, value, path, source)));
-      } else {
-        problems.push(problem(path, issue.message));
-      }
-    }
-    throw new ConfigError(problems);
-  }
-  const input = parsed.data;
+  const masking = (): Path[] => found.filter((f) => f.masks !== false).map((f) => f.path);
+  const yamlMasks = masking();
+  found.push(...invisibleProblems(raw).filter((f) => !yamlMasks.some((m) => isPrefix(m, f.path))));
+  found.push(...schemaProblems(raw, src, masking()));
 
-  // Cross-field rules, on the account after defaults are applied.
-  const seen = new Map<string, number>();
-  const buckets = new Map<string, number>();
-  const accounts: AccountConfig[] = [];
-  input.accounts.forEach((acc0, i) => {
-    const acc = merge(input.defaults ?? {}, acc0) as typeof acc0;
-    // A value the account does not set itself came from `defaults`: point at it there, and name the account.
-    const at = (...p: Array<string | number>): Path => {
-      const own: Path = ['accounts', i, ...p];
-      return getIn(raw, own) === undefined && p.length > 0 && getIn(raw, ['defaults', ...p]) !== undefined ? ['defaults', ...p] : own;
-    };
-    const accountProblem = (path: Path, rule: string, ...value: [unknown?]): ConfigProblem =>
-      problem(path, path[0] === 'defaults' ? `${rule} (for $.accounts[${i}], from defaults)` : rule, ...value);
-    // One entry per account: its trail is multi-Region, and the automation role, the Config service-linked role and the
-    // SCP exist once per account, so a second home Region would create them twice.
-    const key = acc.accountId;
-    if (seen.has(key)) {
-      problems.push(
-        accountProblem(at('accountId'), `each account appears once, with one home Region (its trail is multi-Region); already at $.accounts[${seen.get(key)}]`),
-      );
-    } else seen.set(key, i);
-
-    const partition = partitionOf(acc.homeRegion);
-    const trailName = acc.trail?.name ?? defaultTrailName();
-    const bucketName = acc.logBucket?.name ?? defaultLogBucketName(acc.accountId, acc.homeRegion);
-    if (buckets.has(bucketName)) {
-      problems.push(
-        accountProblem(at('logBucket', 'name'), `bucket names are global: each account needs its own; already used at $.accounts[${buckets.get(bucketName)}]`, bucketName),
-      );
-    } else buckets.set(bucketName, i);
-
-    if (input.state.backend === 's3' && input.state.bucket === bucketName) {
-      problems.push(accountProblem(at('logBucket', 'name'), `a bucket other than the state bucket $.state.bucket: the stack would take the state bucket over`, bucketName));
-    }
-    const merged = { ...(input.defaults?.tags ?? {}), ...(acc0.tags ?? {}) };
-    const lowerKeys = Object.keys(merged).map((k) => k.toLowerCase());
-    const clash = Object.keys(merged).find((k, n) => lowerKeys.indexOf(k.toLowerCase()) !== n);
-    if (clash !== undefined) {
-      problems.push(accountProblem(at('tags'), `tag keys that differ in more than case after defaults.tags are merged in (IAM tag keys ignore case): ${JSON.stringify(clash)}`, clash));
-    }
-    if (Object.keys(merged).length > MAX_CONFIG_TAGS) {
-      problems.push(accountProblem(at('tags'), `at most ${MAX_CONFIG_TAGS} tags after defaults.tags are merged in (AWS allows 50; the product adds 3)`, Object.keys(merged).length));
-    }
-
-    const isOrg = acc.trail?.isOrganizationTrail ?? false;
-    if (isOrg) {
-      if (!input.organization) {
-        problems.push(accountProblem(at('trail', 'isOrganizationTrail'), 'an organization trail needs $.organization (id and managementAccountId)'));
-      } else if (input.organization.managementAccountId !== acc.accountId) {
-        problems.push(
-          accountProblem(
-            at('trail', 'isOrganizationTrail'),
-            `only the management account (${input.organization.managementAccountId}) creates the organization trail`,
-          ),
-        );
-      }
-    }
-
-    const existingKeyArn = acc.kmsKey?.existingKeyArn;
-    if (existingKeyArn) {
-      const k = parseArn(existingKeyArn);
-      if (k && (k.region !== acc.homeRegion || k.partition !== partition)) {
-        problems.push(accountProblem(at('kmsKey', 'existingKeyArn'), `a key in the home Region ${acc.homeRegion} (partition ${partition}); CloudTrail needs a key in the trail's home Region`));
-      }
-      if (k && k.account !== acc.accountId) {
-        problems.push(accountProblem(at('kmsKey', 'existingKeyArn'), `a key in account ${acc.accountId}`));
-      }
-    }
-    if (acc.deploymentRoleArn) {
-      const r = parseArn(acc.deploymentRoleArn);
-      if (r && r.account !== acc.accountId) {
-        problems.push(accountProblem(at('deploymentRoleArn'), `a role in account ${acc.accountId}, the account it deploys into`));
-      }
-      if (r && r.partition !== partition) {
-        problems.push(accountProblem(at('deploymentRoleArn'), `a role in partition ${partition}, the home Region's partition`));
-      }
-    }
-
-    const roleName = automationRoleName(acc.homeRegion);
-    accounts.push({
-      accountId: acc.accountId,
-      homeRegion: acc.homeRegion,
-      partition,
-      stackName: stackName(acc.accountId, acc.homeRegion),
-      deploymentRoleArn: acc.deploymentRoleArn,
-      trail: {
-        name: trailName,
-        arn: trailArn(partition, acc.homeRegion, acc.accountId, trailName),
-        manage: acc.trail?.manage ?? true,
-        isOrganizationTrail: isOrg,
-        isMultiRegionTrail: true,
-        includeGlobalServiceEvents: true,
-        enableLogFileValidation: true,
-        snsTopicName: acc.trail?.snsTopicName,
-        cloudWatchLogs: acc.trail?.cloudWatchLogs
-          ? {
-              logGroupName: acc.trail.cloudWatchLogs.logGroupName ?? `/aws/cloudtrail/${trailName}`,
-              retentionInDays: acc.trail.cloudWatchLogs.retentionInDays ?? 365,
-            }
-          : undefined,
-      },
-      logBucket: {
-        name: bucketName,
-        arn: bucketArn(partition, bucketName),
-        s3KeyPrefix: (acc.logBucket?.s3KeyPrefix ?? '').replace(/^\//, '').replace(/\/$/, ''),
-      },
-      kmsKey: {
-        alias: acc.kmsKey?.alias ?? defaultKmsAlias(),
-        deletionWindowInDays: acc.kmsKey?.deletionWindowInDays ?? 30,
-        existingKeyArn,
-      },
-      configRule: {
-        name: CONFIG_RULE_NAME,
-        maximumExecutionFrequency: acc.configRule?.maximumExecutionFrequency ?? 'One_Hour',
-        recorder: acc.configRule?.recorder ?? 'existing',
-        createServiceLinkedRole: acc.configRule?.createServiceLinkedRole ?? true,
-      },
-      remediation: {
-        maximumAutomaticAttempts: acc.remediation?.maximumAutomaticAttempts ?? 5,
-        retryAttemptSeconds: acc.remediation?.retryAttemptSeconds ?? 60,
-        concurrentExecutionRatePercentage: acc.remediation?.concurrentExecutionRatePercentage ?? 10,
-        errorPercentage: acc.remediation?.errorPercentage ?? 10,
-        fastPath: acc.remediation?.fastPath ?? true,
-      },
-      automationRole: { name: roleName, arn: roleArn(partition, acc.accountId, roleName) },
-      runbook: { documentName: runbookDocumentName() },
-      tags: { ...(acc.tags ?? {}) },
-    });
-    // FC-11: every value the remediation sends must be one the runbook accepts.
-    for (const rp of runbookValueProblems(accounts[accounts.length - 1])) {
-      // Show what the file says (a log group name, not the ARN built from it), or the value built from defaults.
-      const written = getIn(raw, at(...rp.field));
-      problems.push(accountProblem(at(...rp.field), rp.rule, written !== undefined ? written : rp.value));
-    }
-  });
-
-  // Organization-wide rules.
-  const org = input.organization;
-  let tamperProtection: NonNullable<GuardConfig['organization']>['tamperProtection'];
-  if (org?.tamperProtection) {
-    if (!input.accounts.some((a) => a.accountId === org.managementAccountId)) {
-      problems.push(
-        problem(
-          ['organization', 'tamperProtection'],
-          `an account entry for the management account ${org.managementAccountId} (the SCP is created in that stack)`,
-          undefined,
-        ),
-      );
-    }
-    const partition = accounts.find((a) => a.accountId === org.managementAccountId)?.partition ?? accounts[0]?.partition ?? 'aws';
-    // The SCP names its exempt principals exactly. Terraform deploys the member accounts' trails, so each member
-    // account must name the role it deploys with.
-    input.accounts.forEach((a, i) => {
-      if (a.accountId !== org.managementAccountId && !a.deploymentRoleArn) {
-        problems.push(
-          problem(
-            ['accounts', i, 'deploymentRoleArn'],
-            'required with organization.tamperProtection: the SCP exempts only named roles, and Terraform must still create and update this account\'s trail',
-            undefined,
-          ),
-        );
-      }
-    });
-    const breakGlass = org.tamperProtection.exemptRoleArns ?? [];
-    const deployers = accounts.flatMap((a) => (a.deploymentRoleArn && a.accountId !== org.managementAccountId ? [a.deploymentRoleArn] : []));
-    tamperProtection = {
-      targetIds: org.tamperProtection.targetIds,
-      trailArns: [...new Set(accounts.map((a) => a.trail.name))].map((n) => `arn:${partition}:cloudtrail:*:*:trail/${n}`),
-      exemptRoleArns: [...new Set([...breakGlass, ...deployers, ...accounts.map((a) => a.automationRole.arn)])],
-      guardAdminRoleArns: [...new Set([...breakGlass, ...deployers])],
-    };
-    try {
-      trailTamperScp({ partition, ...tamperProtection });
-    } catch (e) {
-      problems.push(
-        problem(
-          ['organization', 'tamperProtection'],
-          `an SCP that AWS Organizations accepts (${(e as Error).message}). The SCP names every exempt role exactly (break-glass, deployment and automation roles: ${tamperProtection.exemptRoleArns.length} here), so it grows with the accounts in this file; about 20 accounts fit. List only the accounts that need their own trail`,
-          `${accounts.length} accounts`,
-        ),
-      );
-    }
-    const ids = org.tamperProtection.targetIds;
-    ids.forEach((id, k) => {
-      if (ids.indexOf(id) !== k) problems.push(problem(['organization', 'tamperProtection', 'targetIds', k], `each target once; already at index ${ids.indexOf(id)}`));
-      if (id === org.managementAccountId) {
-        problems.push(problem(['organization', 'tamperProtection', 'targetIds', k], 'a target other than the management account: SCPs never apply to it'));
-      }
-    });
-  }
-
-  const s = input.state;
-  if (s.backend === 's3' && s.kmsKeyId) {
-    const k = parseArn(s.kmsKeyId);
-    if (k && (k.region !== s.region || k.partition !== partitionOf(s.region))) {
-      problems.push(problem(['state', 'kmsKeyId'], `a key in the state bucket's Region ${s.region} (partition ${partitionOf(s.region)})`));
-    }
-  }
-  if (problems.length) throw new ConfigError(problems);
-
-  const state: StateConfig =
-    s.backend === 's3'
-      ? { backend: 's3', bucket: s.bucket, region: s.region, keyPrefix: s.keyPrefix ?? 'cloudtrail-guard', kmsKeyId: s.kmsKeyId, roleArn: s.roleArn }
-      : s.backend === 'local'
-        ? { backend: 'local', directory: s.directory ?? 'terraform.tfstate.d' }
-        : {
-            backend: 'cloud',
-            organization: s.organization,
-            project: s.project,
-            hostname: s.hostname ?? 'app.terraform.io',
-            workspacePrefix: s.workspacePrefix ?? '',
-            tags: s.tags ?? ['cloudtrail-guard'],
-          };
-
-  const organization = input.organization && {
-    id: input.organization.id,
-    managementAccountId: input.organization.managementAccountId,
-    // From the whole file, before any selection, so that a stack's policies never depend on what else is synthesized.
-    memberAccountIds: accounts.map((a) => a.accountId).filter((id) => id !== input.organization!.managementAccountId),
-    tamperProtection,
+  const ctx: LoadContext = {
+    raw,
+    bad: masking(),
+    outdir: options.outdir ?? (process.env.CDKTF_OUTDIR?.trim() ? process.env.CDKTF_OUTDIR : 'cdktf.out'),
+    cwd: options.cwd ?? process.cwd(),
   };
-  return { file, estate: input.estate, state, organization, accounts };
+  const cross = checkCrossField(ctx);
+  found.push(...cross.problems.map((p) => ({ ...p, hasValue: 'value' in p })));
+  const warn = options.onWarning ?? ((w: ConfigProblem) => console.error(formatWarning(w)));
+  for (const w of cross.warnings) warn(render({ ...w, hasValue: 'value' in w }));
+  if (found.length) fail(found);
+
+  const config = normaliseConfig(GuardConfigInput.parse(raw), file);
+  // cdktf must never take a value of the file for one of its tokens (it would substitute the token's value).
+  const tokens = tokenLikeValues(config);
+  if (tokens.length) {
+    fail(
+      tokens.map((t) => ({
+        path: [],
+        value: t,
+        hasValue: true,
+        rule: `no value that cdktf reads as a token (\${TfToken[...]}), at ${t} of the normalised configuration`,
+      })),
+    );
+  }
+  return config;
 }

@@ -14,39 +14,69 @@ export const intBetween = (min: number, max: number) =>
     .min(min, { error: `an integer from ${min} to ${max}` })
     .max(max, { error: `an integer from ${min} to ${max}` });
 
+/**
+ * A regular expression that matches `word` in any case (`aws:` → `[aA][wW][sS]:`), for the lookaheads below: JSON
+ * Schema patterns take no flags, so `/i` would be lost in `schema/cloudtrail-guard.schema.json`.
+ */
+const anyCase = (word: string): string =>
+  [...word].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
+
+/**
+ * The words that a missing value turns into when it is written into text (`${undefined}`). The product never builds an
+ * ARN with such a segment (config/arn.ts), so that a bug can never hide as a valid-looking name; names that would put
+ * one into an ARN are refused here, with the field's path, instead of failing later.
+ */
+export const PLACEHOLDER_WORDS = ['undefined', 'null', 'NaN'] as const;
+const PLACEHOLDER = PLACEHOLDER_WORDS.join('|');
+const placeholderRule = (what: string): string =>
+  `${what} other than ${PLACEHOLDER_WORDS.join(', ')}: the product never builds an ARN with such a segment, which is what a missing value looks like`;
+
+/**
+ * Every rule of the schema is written as a regular expression, never as a refinement, so that the JSON Schema
+ * generated from it (tools/write-schema.ts) checks exactly what the loader checks (JSON Schema `pattern`s are
+ * ECMA-262 regular expressions: lookaheads work, flags do not).
+ */
+
 /** 12 digits. https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html */
 export const AccountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account ID is exactly 12 digits, as a quoted string' });
 
-/**
- * A Region that the AWS SDK's partition data names, in the `aws`, `aws-cn` or `aws-us-gov` partition.
- * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
- */
-export const Region = z
-  .string()
-  .refine(isKnownRegion, { error: 'a known AWS Region such as us-east-1' })
-  .refine((r) => !isKnownRegion(r) || ['aws', 'aws-cn', 'aws-us-gov'].includes(partitionOf(r)), {
-    error: 'a Region in the aws, aws-cn or aws-us-gov partition',
-  });
+/** The partitions whose Regions the product deploys to. */
+export const SUPPORTED_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov'];
 
 /**
- * S3 general purpose bucket naming rules.
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ * A Region that the AWS SDK's partition data names, in the `aws`, `aws-cn` or `aws-us-gov` partition. (The JSON Schema
+ * lists them as an `enum`, from the same SDK data: tools/write-schema.ts.)
+ * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+ */
+export const Region = z.string().refine((r) => isKnownRegion(r) && SUPPORTED_PARTITIONS.includes(partitionOf(r)), {
+  error: (issue) =>
+    isKnownRegion(issue.input) ? 'a Region in the aws, aws-cn or aws-us-gov partition' : 'a known AWS Region such as us-east-1',
+});
+
+/**
+ * S3 general purpose bucket naming rules, with the reserved prefixes and suffixes, and the suffix of buckets in an
+ * account regional namespace (`-<account>-<region>-an`), which the AWS provider this product pins cannot create.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html
  */
 export const BucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
     error: 'an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, beginning and ending with a letter or digit',
   })
-  .refine((s) => !s.includes('..') && !s.includes('.-') && !s.includes('-.'), {
-    error: 'an S3 bucket name has no two adjacent periods and no period beside a hyphen',
-  })
-  .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), { error: 'an S3 bucket name is not formatted as an IP address' })
-  .refine((s) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(s), {
+  .regex(/^(?!.*\.\.)(?!.*\.-)(?!.*-\.)/, { error: 'an S3 bucket name has no two adjacent periods and no period beside a hyphen' })
+  .regex(/^(?!\d+\.\d+\.\d+\.\d+$)/, { error: 'an S3 bucket name is not formatted as an IP address' })
+  .regex(/^(?!xn--|sthree-|amzn-s3-demo-)/, {
     error: 'an S3 bucket name does not begin with the reserved prefixes xn--, sthree- or amzn-s3-demo-',
   })
-  .refine((s) => !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s), {
+  .regex(/^(?!.*(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)/, {
     error: 'an S3 bucket name does not end with the reserved suffixes -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3',
-  });
+  })
+  .regex(/^(?!.*-\d{12}-[a-z]{2}(?:-[a-z]+)+-\d+-an$)/, {
+    error:
+      'an S3 bucket name does not end with -<account>-<region>-an, the suffix S3 reserves for buckets in an account regional namespace',
+  })
+  .regex(new RegExp(`^(?!(?:${PLACEHOLDER})$)`), { error: placeholderRule('a bucket name') });
 
 /**
  * CloudTrail S3 key prefix: at most 200 characters of S3's safe key characters, no `//`, no `.`/`..` segment.
@@ -58,14 +88,13 @@ export const S3KeyPrefix = z
   .regex(/^[A-Za-z0-9!_.*'()/-]*$/, {
     error: "an S3 key prefix uses only S3's safe characters: letters, digits, and ! _ . * ' ( ) / -",
   })
-  .refine((s) => !s.includes('//'), { error: 'an S3 key prefix has no empty segment (//)' })
-  .refine((s) => s.split('/').every((seg) => seg !== '.' && seg !== '..'), {
-    error: 'an S3 key prefix has no . or .. segment',
-  })
-  .refine((s) => !s.includes('*'), { error: 'an S3 key prefix has no * (it would be a wildcard in the bucket policy)' })
-  .refine((s) => !s.split('/').includes('AWSLogs'), {
+  .regex(/^(?!.*\/\/)/, { error: 'an S3 key prefix has no empty segment (//)' })
+  .regex(/^(?!(?:.*\/)?\.\.?(?:\/|$))/, { error: 'an S3 key prefix has no . or .. segment' })
+  .regex(/^[^*]*$/, { error: 'an S3 key prefix has no * (it would be a wildcard in the bucket policy)' })
+  .regex(/^(?!(?:.*\/)?AWSLogs(?:\/|$))/, {
     error: 'an S3 key prefix has no AWSLogs segment (CloudTrail adds AWSLogs/<account>/ itself)',
-  });
+  })
+  .regex(new RegExp(`^(?!(?:.*/)?(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('each segment of an S3 key prefix') });
 
 /**
  * Trail name rules. https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#awscloudtrail-CreateTrail-request-Name
@@ -76,16 +105,24 @@ export const TrailName = z
     error:
       'a trail name: 3 to 128 letters, digits, periods, underscores and hyphens, beginning and ending with a letter or digit',
   })
-  .refine((s) => !/[._-]{2}/.test(s), { error: 'a trail name has no adjacent periods, underscores or hyphens' })
-  .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), { error: 'a trail name is not formatted as an IP address' });
+  .regex(/^(?!.*[._-]{2})/, { error: 'a trail name has no adjacent periods, underscores or hyphens' })
+  .regex(/^(?!\d+\.\d+\.\d+\.\d+$)/, { error: 'a trail name is not formatted as an IP address' })
+  .regex(new RegExp(`^(?!(?:${PLACEHOLDER})$)`), { error: placeholderRule('a trail name') });
 
-/** KMS alias rules. https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html */
+/**
+ * KMS alias rules. AWS reserves `alias/aws/`; the trail key construct refuses that prefix in any case
+ * (`alias/AWS/x` too), and so does this, so that no file passes here and fails in the construct.
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html
+ */
 export const KmsAlias = z
   .string()
   .regex(/^alias\/[A-Za-z0-9/_-]{1,250}$/, {
     error: 'a KMS alias: alias/ followed by 1 to 250 letters, digits, /, _ and -',
   })
-  .refine((s) => !s.startsWith('alias/aws/'), { error: 'the alias/aws/ prefix is reserved for AWS managed keys' });
+  .regex(new RegExp(`^(?!alias/${anyCase('aws/')})`), {
+    error: 'the alias/aws/ prefix (in any case) is reserved for AWS managed keys',
+  })
+  .regex(new RegExp(`^(?!.*/(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('each segment of a KMS alias') });
 
 /**
  * A KMS key ARN (not an alias, not a key ID): CloudTrail's `KmsKeyId` also takes aliases, but the product passes key
@@ -96,13 +133,21 @@ export const KmsKeyArn = z.string().regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+
   error: 'a KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<key-id>, the key ID a lower-case UUID or mrk-<32 hex> (an alias or bare key ID is not accepted)',
 });
 
-/** An IAM role ARN. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html */
+/**
+ * An IAM role ARN: `arn:<partition>:iam::<account>:role/<path><name>`, the name 1 to 64 characters, the path (with its
+ * leading and trailing `/`) at most 512, the ARN at most 2048.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1 to 512 characters; RoleName: 1 to 64)
+ */
 export const IamRoleArn = z
   .string()
+  .max(2048, { error: 'an IAM role ARN is at most 2048 characters' })
   .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, {
     error: 'an IAM role ARN: arn:<aws|aws-cn|aws-us-gov>:iam::<account>:role/<path/><name>, the name 1 to 64 of letters, digits and + = , . @ _ -',
   })
-  .refine((s) => s.length <= 2048, { error: 'an IAM role ARN is at most 2048 characters' });
+  // After `role/`: the path without its leading `/` (at most 511 characters, ending in `/`), then the name.
+  .regex(/^[^/]*\/(?:[\s\S]{0,510}\/)?[^/]*$/, { error: 'an IAM role path (between role/ and the name) of at most 512 characters' })
+  .regex(new RegExp(`^(?!.*/(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('a role name and each role path segment') });
 
 /** AWS Organizations ID. https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html */
 export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
@@ -112,27 +157,72 @@ export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
 /** Config rule frequencies. https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html */
 export const MaximumExecutionFrequency = z.enum(['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours']);
 
-/** Resource tags. https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html */
+/**
+ * Tags a config may set on one account, after merging: AWS allows 50, and every stack adds 3 of its own.
+ * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ */
+export const MAX_CONFIG_TAGS = 47;
+
+/**
+ * Resource tags: AWS's own key and value patterns, with `\p{Zs}` (space separators) where AWS writes `\p{Z}`, so that
+ * the invisible line and paragraph separators U+2028 and U+2029 are refused; the reserved prefixes `aws:` and the
+ * product's own `cloudtrail-guard:` in any case; and the key `__proto__`, which a JavaScript object cannot hold as data.
+ * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ * @see https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_TagResources.html
+ */
 export const Tags = z
   .record(
     z
       .string()
-      .min(1)
-      .max(128)
-      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, { error: 'a tag key: letters, digits, spaces and _ . : / = + - @' })
-      .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'the aws: tag prefix is reserved' })
-      .refine((k) => !k.toLowerCase().startsWith('cloudtrail-guard:'), {
-        error: 'the cloudtrail-guard: tag prefix is the product\'s own (estate, stack, managed-by)',
-      }),
-    z
-      .string()
-      .max(256)
-      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, { error: 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @' }),
+      .regex(/^[\p{L}\p{Zs}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'a tag key: 1 to 128 letters, digits, spaces and _ . : / = + - @' })
+      .regex(new RegExp(`^(?!${anyCase('aws:')})`), { error: 'the aws: tag prefix is reserved' })
+      .regex(new RegExp(`^(?!${anyCase('cloudtrail-guard:')})`), {
+        error: "the cloudtrail-guard: tag prefix is the product's own (estate, stack, managed-by)",
+      })
+      .regex(/^(?!__proto__$)/, { error: 'a tag key other than __proto__ (a JavaScript object cannot hold it as data)' }),
+    z.string().regex(/^[\p{L}\p{Zs}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @' }),
   )
-  .refine((t) => Object.keys(t).length <= 47, { error: 'at most 47 tags (AWS allows 50; the product adds 3 of its own)' });
+  .refine((t) => Object.keys(t).length <= MAX_CONFIG_TAGS, {
+    error: `at most ${MAX_CONFIG_TAGS} tags (AWS allows 50; the product adds 3 of its own)`,
+  })
+  .meta({ maxProperties: MAX_CONFIG_TAGS });
 
 /** Retention periods that CloudWatch Logs accepts. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html */
 export const RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/**
+ * SNS topic names: 1 to 256 letters, digits, `_` and `-` (a standard topic; FIFO topics end in `.fifo`, which the
+ * trail's notifications cannot use). https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+ */
+export const TopicName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'an SNS topic name: 1 to 256 letters, digits, _ and -' })
+  .regex(new RegExp(`^(?!(?:${PLACEHOLDER})$)`), { error: placeholderRule('a topic name') });
+
+/**
+ * CloudWatch Logs log group names: 1 to 512 of letters, digits, `_ - / . #`, not beginning with `aws/`.
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+ */
+export const LogGroupName = z
+  .string()
+  .regex(/^[\w.\-/#]{1,512}$/, { error: 'a log group name: 1 to 512 of letters, digits, _ - / . #' })
+  .regex(/^(?!aws\/)/, { error: 'a log group name does not begin with aws/ (reserved for AWS)' })
+  .regex(new RegExp(`^(?!(?:.*/)?(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('each segment of a log group name') });
+
+/**
+ * A local folder path as Terraform's local backend takes it: 1 to 1024 characters, no control or invisible
+ * characters, and no `${` or `%{`: Terraform's JSON syntax and cdktf read those as expressions and tokens, and the
+ * path is taken literally (environment variables are not expanded).
+ * @see https://developer.hashicorp.com/terraform/language/syntax/json#expression-mapping
+ */
+export const FolderPath = z
+  .string()
+  .regex(/^[^\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\uFFFD]{1,1024}$/u, {
+    error: 'a folder path: 1 to 1024 characters, no control or invisible characters',
+  })
+  .regex(/^(?!.*[$%]\{)/, {
+    error: 'a literal folder path without ${ or %{ (Terraform and cdktf would read them as expressions; nothing is expanded)',
+  });
 
 /** Settings of one account's trail. */
 export const TrailSettings = z.strictObject({
@@ -143,20 +233,15 @@ export const TrailSettings = z.strictObject({
   /** Organization trail; only in the management account's stack, with `organization` set. @default false */
   isOrganizationTrail: z.boolean().optional(),
   /** SNS topic (created in the stack) notified of each log file delivery. @default none */
-  snsTopicName: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'an SNS topic name: 1 to 256 letters, digits, _ and -' }).optional(),
+  snsTopicName: TopicName.optional(),
   /** CloudWatch Logs delivery (log group and role created in the stack). @default none */
   cloudWatchLogs: z
     .strictObject({
       /** @default '/aws/cloudtrail/<trail>' */
-      logGroupName: z
-        .string()
-        .regex(/^[\w.\-/#]{1,512}$/, { error: 'a log group name: 1 to 512 of letters, digits, _ - / . #' })
-        .refine((n) => !n.startsWith('aws/'), { error: 'a log group name does not begin with aws/ (reserved for AWS)' })
-        .optional(),
+      logGroupName: LogGroupName.optional(),
       /** @default 365 */
       retentionInDays: z
-        .number()
-        .refine((n) => RETENTION_DAYS.includes(n), { error: `one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention days)` })
+        .literal(RETENTION_DAYS as [number, ...number[]], { error: `one of ${RETENTION_DAYS.join(', ')} (CloudWatch Logs retention days)` })
         .optional(),
     })
     .optional(),
@@ -269,6 +354,7 @@ export const StateInput = z.discriminatedUnion('backend', [
     keyPrefix: z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, { error: 'a key prefix: path segments of S3 safe characters, no leading, trailing or double /' })
+      .regex(/^(?!(?:.*\/)?\.\.?(?:\/|$))/, { error: 'a key prefix has no . or .. segment (S3 keeps them, but tools that treat keys as paths do not)' })
       .max(900, { error: 'a key prefix of at most 900 characters (S3 keys are at most 1024)' })
       .optional(),
     /** KMS key for the state objects. @default the bucket's default encryption */
@@ -278,15 +364,11 @@ export const StateInput = z.discriminatedUnion('backend', [
   }),
   z.strictObject({
     backend: z.literal('local'),
-    /** Directory for the state files, relative to the stack's working directory. @default 'terraform.tfstate.d' */
-    directory: z
-      .string()
-      .min(1, { error: 'a folder path: 1 to 1024 characters, no control characters' })
-      .max(1024, { error: 'a folder path: 1 to 1024 characters, no control characters' })
-      .refine((d) => ![...d].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
-        error: 'a folder path: 1 to 1024 characters, no control characters',
-      })
-      .optional(),
+    /**
+     * Folder of the state files, relative to the folder the app runs in (the project root); never inside the output
+     * folder (`cdktf.out`, or CDKTF_OUTDIR), which is build output. @default 'terraform.tfstate.d'
+     */
+    directory: FolderPath.optional(),
   }),
   z.strictObject({
     backend: z.literal('cloud'),
@@ -313,8 +395,6 @@ export const StateInput = z.discriminatedUnion('backend', [
         error: 'a workspace name prefix: at most 40 letters, digits, _ and - (workspace names are at most 90 characters)',
       })
       .optional(),
-    /** Tags set on every workspace. @default ['cloudtrail-guard'] */
-    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9:_-]*$/, { error: 'a workspace tag: lower-case letters, digits, :, _ and -' })).optional(),
   }),
 ]);
 

@@ -38,8 +38,6 @@ export type StateConfig =
       readonly hostname: string;
       /** Prepended to each stack name to form its workspace name; `''` unless configured. */
       readonly workspacePrefix: string;
-      /** Workspace tags (not written to the `cloud` block; see stacks/backend.ts). */
-      readonly tags: readonly string[];
     };
 
 /** The trail settings the runbook enforces; the secure baseline is fixed, not configurable. */

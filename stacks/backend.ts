@@ -22,10 +22,12 @@ import type { AccountConfig, StateConfig } from '../config/types';
  *   folder the app runs in (the project root), so the state never lands inside `cdktf.out/` (build output).
  * - `cloud`: `terraform.cloud` with `organization`, `hostname` and `workspaces { name, project }`, where the name is
  *   `<workspacePrefix><stackName>` (see {@link workspaceName}). Plans and applies run remotely in HCP Terraform.
- *   `state.tags` are NOT written to the `cloud` block: Terraform rejects `workspaces` with both `name` and `tags`
- *   ("Only one of workspace "tags" or "name" is allowed"), and a single named workspace per stack is what keeps every
- *   stack's state apart. Tag the workspaces with the `tfe` provider (`tfe_workspace.tag_names`), the HCP Terraform
- *   API or the UI; see docs/hcp-terraform.md.
+ *   There are no workspace tags: `workspaces` takes `tags` only instead of `name` (Terraform rejects the pair: "Only
+ *   one of workspace "tags" or "name" is allowed", internal/cloud/backend.go), tags select workspaces rather than
+ *   label them, and a single named workspace per stack is what keeps every stack's state apart. So the configuration
+ *   has no `state.tags` (a file that sets it is refused with a pointer to docs/hcp-terraform.md, which shows how to
+ *   tag the workspaces with the `tfe` provider, the API or the UI).
+ *   https://developer.hashicorp.com/terraform/cli/cloud/settings#workspaces
  *
  * @param stack the stack to configure; it must not already have a backend
  * @param state the estate's normalised state settings (`GuardConfig.state`)

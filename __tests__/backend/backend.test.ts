@@ -135,7 +135,7 @@ describe('applyBackend: cloud', () => {
   });
 
   it('leaves project out when none is configured', () => {
-    const state: StateConfig = { backend: 'cloud', organization: 'acme', hostname: 'tfe.example.com', workspacePrefix: '', tags: ['x'] };
+    const state: StateConfig = { backend: 'cloud', organization: 'acme', hostname: 'tfe.example.com', workspacePrefix: '' };
     const tf = terraformBlock(state, acct1);
     expect(tf.cloud).toEqual({
       organization: 'acme',

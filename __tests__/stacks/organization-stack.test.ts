@@ -72,7 +72,7 @@ test('the tamper-prevention SCP denies changes to the trail except to the exempt
   expect([deny.Resource].flat()).toEqual(['arn:aws:cloudtrail:*:*:trail/org-audit']);
   expect(deny.Condition).toEqual({
     ArnNotLike: {
-      'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/break-glass', 'arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1'],
+      'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/break-glass', 'arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1'],
     },
   });
   expect(JSON.stringify(deny.Condition)).not.toContain('*');
@@ -84,7 +84,7 @@ test('the tamper-prevention SCP denies changes to the trail except to the exempt
     'arn:aws:events:*:*:rule/cloudtrail-guard-*',
   ]);
   expect(guard.Action).toEqual(expect.arrayContaining(['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'ssm:UpdateDocument', 'events:DisableRule']));
-  expect(guard.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/break-glass'] } });
+  expect(guard.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/break-glass'] } });
   const attachments = resources(j, 'aws_organizations_policy_attachment').map(([, a]) => a.target_id);
   expect(attachments).toEqual(['r-ab12']);
 });
