@@ -16,9 +16,10 @@ For each stack, in a copy under <work>:
      override replaces the original's). The provider's assume_role and allowed_account_ids stay as synthesized:
      the provider must land in the stack's account;
   2. terraform init, apply, then plan -detailed-exitcode: exit 0, or the changed attributes are printed;
-  3. in a scratch copy, plan -destroy must fail with "Instance cannot be destroyed" for exactly the log bucket, the key
-     and the trail (prevent_destroy), nothing else; the scratch copy's state forgets each refused one in turn, so that
-     the next is reached (terraform stops at the first refusal on a dependency path). Nothing is destroyed;
+  3. in a scratch copy, plan -destroy must fail with "Instance cannot be destroyed" for exactly the resources the stack
+     declares prevent_destroy on, which must include the log bucket, the key and the trail; the scratch copy's state
+     forgets each refused one in turn, so that the next is reached (terraform stops at the first refusal on a
+     dependency path). Nothing is destroyed;
   4. for each way of breaking the trail (BREAKS), break it through moto, read the runbook back from moto's SSM
      (GetDocument of the remediation's target), take its parameters from the remediation configuration in the
      terraform state, run it with runbook/local_automation.py under the automation role's credentials, check that the
@@ -458,14 +459,25 @@ def prepare_organization(moto: Moto, s: Stack, attachments: dict[str, dict]) -> 
 # terraform
 
 
+def packed_mirror(cli_config: Path) -> bool:
+    """True when the CLI configuration's filesystem mirror holds providers as zip archives (the packed layout), which
+    every init would unpack again without a plugin cache. From an unpacked mirror terraform links the provider into
+    .terraform without copying it, so a cache saves nothing there; worse, each init links the cache's entry anew, and a
+    terraform command of another stack that starts the provider in that moment finds no binary (seen here)."""
+    m = re.search(r'path\s*=\s*"([^"]+)"', cli_config.read_text())
+    return bool(m) and any(Path(m.group(1)).glob("registry.terraform.io/hashicorp/aws/**/*.zip"))
+
+
 class Terraform:
-    def __init__(self, cli_config: Path, plugin_cache: Path, jobs: int):
+    def __init__(self, cli_config: Path, plugin_cache: Path | None, jobs: int):
         self.env = clean_env({
             "TF_CLI_CONFIG_FILE": str(cli_config),
-            "TF_PLUGIN_CACHE_DIR": str(plugin_cache),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
         })
+        if plugin_cache is not None:
+            plugin_cache.mkdir(parents=True, exist_ok=True)
+            self.env["TF_PLUGIN_CACHE_DIR"] = str(plugin_cache)
         self.slots = threading.Semaphore(jobs)  # terraform commands at a time (2 cores)
         # "The plugin cache directory is not guaranteed to be concurrency safe": one init at a time.
         # https://developer.hashicorp.com/terraform/cli/config/config-file#provider-plugin-cache
@@ -738,11 +750,24 @@ def read_deployed(moto: Moto, tf: Terraform, s: Stack) -> Deployed:
     doc = ssm.get_document(**get)
     if doc.get("DocumentType") != "Automation":
         raise Failure(f"{s.label}: deployed document {rv['target_id']} is a {doc.get('DocumentType')} document")
-    trail_arn = outputs.get("trail_arn")
-    if not trail_arn:
-        raise Failure(f"{s.label}: the stack has no trail_arn output")
+    role = params.get("AutomationAssumeRole")
+    if not role or role != outputs.get("automation_role_arn"):
+        raise Failure(f"{s.label}: AutomationAssumeRole {role} is not the stack's automation role "
+                      f"{outputs.get('automation_role_arn')}")
+    partition = role.split(":")[1]
+    trail_arn = outputs.get("trail_arn") or \
+        f"arn:{partition}:cloudtrail:{s.region}:{s.account}:trail/{params.get('TrailName')}"
+    deployed = Deployed(trail_arn=trail_arn, baseline={}, selectors={}, document=doc["Content"], parameters=params,
+                        automation_role=role)
     ct = moto.client("cloudtrail", s.region, account=s.account)
     trail, logging, selectors = read_trail(ct, trail_arn)
+    if trail is None and not s.resources("aws_cloudtrail"):
+        # The stack leaves the trail to the runbook (trail.manage: false): its first run creates it.
+        first = run_runbook(moto, s, deployed, f"{s.label}: first run (trail not managed by terraform)")
+        if first.get("status") != "Success" or "CreateTrail" not in (first.get("calls") or []):
+            raise Failure(f"{s.label}: the first run did not create the trail: {first.get('status')} "
+                          f"{first.get('failure')} {first.get('calls')}")
+        trail, logging, selectors = read_trail(ct, trail_arn)
     if trail is None:
         raise Failure(f"{s.label}: trail {trail_arn} is not in moto account {s.account}, {s.region} after the apply")
     # The baseline: what terraform applied, and what the runbook would restore, are one and the same.
@@ -775,12 +800,8 @@ def read_deployed(moto: Moto, tf: Terraform, s: Stack) -> Deployed:
     if wrong or logging is not True:
         raise Failure(f"{s.label}: after the apply the trail is not the baseline the runbook restores "
                       f"(field: (moto, expected)): {wrong}; IsLogging {logging}")
-    role = params.get("AutomationAssumeRole")
-    if not role or role != outputs.get("automation_role_arn"):
-        raise Failure(f"{s.label}: AutomationAssumeRole {role} is not the stack's automation role "
-                      f"{outputs.get('automation_role_arn')}")
-    return Deployed(trail_arn=trail_arn, baseline=trail, selectors=selectors or {}, document=doc["Content"],
-                    parameters=params, automation_role=role)
+    deployed.baseline, deployed.selectors = trail, selectors or {}
+    return deployed
 
 
 def run_runbook(moto: Moto, s: Stack, d: Deployed, label: str) -> dict:
@@ -886,15 +907,17 @@ def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
         protected = sorted(f"{t}.{n}" for t, rs in s.tf.get("resource", {}).items() for n, r in rs.items()
                            if (r.get("lifecycle") or {}).get("prevent_destroy") is True)
         unprotected = [f"{t}.{n}" for t in PROTECTED_TYPES for n in s.resources(t) if f"{t}.{n}" not in protected]
-        missing_types = [t for t in PROTECTED_TYPES if not s.resources(t)]
-        if missing_types or unprotected:
-            raise Failure(f"{s.label}: no prevent_destroy on {unprotected}; no resource of {missing_types}")
+        if unprotected:
+            raise Failure(f"{s.label}: no prevent_destroy on {unprotected}")
         refused = refused_destroys(tf, s.work, s.label, protected)
         if sorted(refused) != protected:
             raise Failure(f"{s.label}: destroy was refused for {sorted(refused)}, expected exactly {protected}")
-        res.notes.append(f"destroy refused for {', '.join(r.split('.')[0] for r in sorted(refused))} "
+        res.notes.append(f"destroy refused for {', '.join(r.split('.')[0] for r in sorted(refused)) or 'nothing'} "
                          f"({time.time() - t1:.0f} s)")
 
+        if not s.resources("aws_config_remediation_configuration"):
+            res.notes.append("no remediation in this stack: no trail of its own to break")
+            return
         t1 = time.time()
         deployed = read_deployed(moto, tf, s)
         for brk in BREAKS:
@@ -909,12 +932,11 @@ def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
                 if rc != 0:
                     raise Failure(f"{s.label}: terraform apply after {brk.name} failed: {errors_of(out + err)}")
                 deployed = read_deployed(moto, tf, s)
-        res.notes.append(f"recovered from {res.recovered} of {len(BREAKS)} breaks, plan empty after each "
-                         f"({time.time() - t1:.0f} s)")
+        res.notes.append(f"recovered from {res.recovered} of {len(BREAKS)} breaks ({time.time() - t1:.0f} s)")
     except Failure as e:
         res.failures.append(str(e))
     except Stopped as e:
-        res.failures.append(f"{s.label}: {e}")
+        res.failures.append(str(e))
     except Exception as e:  # a bug in the harness or an unexpected moto answer: still one line, with its type
         res.failures.append(f"{s.label}: {type(e).__name__}: {e}")
     finally:
@@ -975,10 +997,11 @@ def main(argv: list[str]) -> int:
                    "start nothing): the deployed document runs with runbook/local_automation.py")
     SHORTFALLS.add("moto does not evaluate IAM policies: the automation and deployment roles' permissions are proved by "
                    "the policy simulator tests (__tests__/policies), not here")
-    tf = Terraform(args.cli_config, args.work / "plugin-cache", args.jobs)
-    (args.work / "plugin-cache").mkdir(parents=True, exist_ok=True)
+    packed = packed_mirror(args.cli_config)
+    tf = Terraform(args.cli_config, args.work / "plugin-cache" if packed else None, args.jobs)
     print(f"e2e: moto {moto.__version__}, {len(stacks)} stacks of "
-          f"{len({s.example for s in stacks})} examples, {args.jobs} terraform commands at a time", flush=True)
+          f"{len({s.example for s in stacks})} examples, {args.jobs} terraform commands at a time, provider "
+          f"{'from a plugin cache (packed mirror)' if packed else 'linked from the unpacked mirror'}", flush=True)
 
     by_example: dict[str, list[Stack]] = {}
     for s in stacks:
