@@ -61,10 +61,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): GuardConfig
   try {
     bytes = readConfigBytes(file);
   } catch (e) {
-    if (!(e instanceof SourceError)) throw e;
-    throw new ConfigError([
-      { file, path: '$', value: undefined, rule: e.rule, ...(e.shown ? { written: e.shown } : {}) },
-    ]);
+    const rule =
+      e instanceof SourceError
+        ? e.rule
+        : `a file that can be read (${String((e as Error)?.message ?? e).split('\n')[0]})`;
+    const shown = e instanceof SourceError ? e.shown : undefined;
+    throw new ConfigError([{ file, path: '$', value: undefined, rule, ...(shown ? { written: shown } : {}) }]);
   }
   const foreign = foreignEncoding(bytes);
   if (foreign) {
@@ -81,7 +83,20 @@ export function loadConfig(file: string, options: LoadOptions = {}): GuardConfig
     ]);
   }
   const bad = firstNonUtf8Byte(bytes);
-  if (bad >= 0) throw new ConfigError([notUtf8Problem(file, bytes, bad)]);
+  if (bad >= 0) {
+    let problem: ConfigProblem;
+    try {
+      problem = notUtf8Problem(file, bytes, bad);
+    } catch {
+      problem = {
+        file,
+        path: '$',
+        value: undefined,
+        rule: 'UTF-8 text: the file has bytes that are not UTF-8; save it as UTF-8',
+      };
+    }
+    throw new ConfigError([problem]);
+  }
   return parseConfig(bytes.toString('utf8'), file, options);
 }
 
@@ -390,6 +405,25 @@ export function tokenLikeValues(config: unknown): string[] {
  * @throws ConfigError as for {@link loadConfig} (except the file-level problems: reading, size and encoding).
  */
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): GuardConfig {
+  try {
+    return checkConfig(text, file, options);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    // A bug of the loader's own: still one line naming the file, never a stack trace (CLOUDTRAIL_GUARD_DEBUG=1 shows it).
+    if (process.env.CLOUDTRAIL_GUARD_DEBUG === '1') throw e;
+    throw new ConfigError([
+      {
+        file,
+        path: '$',
+        value: undefined,
+        rule: `a file the loader can check (it failed: ${String((e as Error)?.message ?? e).split('\n')[0]}; please report this)`,
+      },
+    ]);
+  }
+}
+
+/** {@link parseConfig} without the safety net. */
+function checkConfig(text: string, file: string, options: LoadOptions): GuardConfig {
   const src = parseYamlSource(text);
   const raw = src.raw;
   const render = (f: Found): ConfigProblem => {

@@ -170,6 +170,22 @@ accounts:
     }
   });
 
+  test('a failure inside the loader is still one line naming the file, not a stack trace', () => {
+    const boom = (): never => {
+      throw new Error('boom\n    at somewhere');
+    };
+    let error: unknown;
+    try {
+      parseConfig(text, 'w.yaml', { onWarning: boom });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map(formatProblem)).toEqual([
+      'w.yaml: $: (missing): a file the loader can check (it failed: boom; please report this)',
+    ]);
+  });
+
   test('the examples load without a warning', () => {
     for (const f of ['single-account.yaml', 'multi-account.yaml', 'organization.yaml']) {
       const warnings: ConfigProblem[] = [];
