@@ -6,7 +6,7 @@
  * configuration · (default) the trail itself.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, GuardConfig } from '../config/types';
 import { AutomationRole } from '../modules/automation-role';
@@ -21,6 +21,7 @@ import { Trail } from '../modules/trail';
 import { TrailLogGroup, TrailTopic } from '../modules/trail-notifications';
 import { TrailKey } from '../modules/trail-key';
 import { applyBackend } from './backend';
+import { ReadableIdStack } from './logical-ids';
 
 /**
  * Tags every resource carries (through the provider's `default_tags`): the account's own (defaults merged), plus
@@ -58,7 +59,7 @@ export interface AccountStackProps {
  * @throws Error from the constructs it composes when an input breaks a rule they check (e.g. {@link Trail},
  *   {@link TrailKey}, {@link TrailRemediation}, {@link TrailFastPath}, {@link TamperProtection}, `trailRemediationParameters`).
  */
-export class AccountStack extends TerraformStack {
+export class AccountStack extends ReadableIdStack {
   readonly account: AccountConfig;
   readonly key?: TrailKey;
   readonly kmsKeyArn: string;

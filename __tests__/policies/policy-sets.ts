@@ -100,7 +100,7 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 function resolveKeyReferences(json: string): string {
   return json
     .replace(/\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}/g, KEY_ARN)
-    .replace(/\$\{aws_iam_role\.log-group_role_[A-Za-z0-9_-]+\.arn\}/g, CWL_ROLE_ARN);
+    .replace(/\$\{aws_iam_role\.log_group_role\.arn\}/g, CWL_ROLE_ARN);
 }
 
 function parsePolicy(value: unknown, where: string): PolicySet['bucket'] {

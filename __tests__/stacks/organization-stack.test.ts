@@ -45,7 +45,7 @@ test('the remediation and the fast path send the same runbook parameters, with t
   const input = JSON.parse(only(j, 'aws_cloudwatch_event_target').input);
   expect(input).toEqual(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, [v]])));
   expect(only(j, 'aws_cloudwatch_event_target').arn).toBe(
-    'arn:aws:ssm:us-east-1:111111111111:automation-definition/${aws_ssm_document.runbook_document_6CAA7668.name}:$DEFAULT',
+    'arn:aws:ssm:us-east-1:111111111111:automation-definition/${aws_ssm_document.runbook_document.name}:$DEFAULT',
   );
 });
 

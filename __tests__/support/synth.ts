@@ -69,9 +69,13 @@ export function conditionValues(policy: { Statement: any[] }, key: string): stri
   return out;
 }
 
-/** The resources of a type created by the construct with this id (their logical IDs start with `<construct>_`). */
+/**
+ * The resources of a type created by the construct with this id, right below the stack: their readable logical ID
+ * (stacks/logical-ids.ts) is the construct ID with `_` for `-`, alone or followed by `_<child>`.
+ */
 function inConstruct(json: Record<string, any>, type: string, construct: string): Array<[string, Record<string, any>]> {
-  return resources(json, type).filter(([id]) => id.startsWith(`${construct}_`));
+  const c = construct.replace(/[^A-Za-z0-9_]/g, '_');
+  return resources(json, type).filter(([id]) => id === c || id.startsWith(`${c}_`));
 }
 
 /** The one resource of a type created by the construct with this id. */
