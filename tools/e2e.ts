@@ -9,7 +9,9 @@
  * shortfall, and the elapsed time. Where python3, moto, terraform or the mirror is missing, every stack is counted as
  * skipped, with the reason, and the exit status is 0. Any failure exits 1.
  *
- * Bounds: each synth {@link SYNTH_S} s; the whole run {@link TOTAL_S} s (the driver gets a deadline
+ * Before the e2e, the harness's own checks (`__tests__/e2e/test_harness.py`, pytest) run when pytest is here.
+ *
+ * Bounds: each synth {@link SYNTH_S} s, the harness checks {@link HARNESS_CHECKS_S} s; the whole run {@link TOTAL_S} s (the driver gets a deadline
  * {@link DRIVER_MARGIN_S} s earlier and stops its own children; past the bound it is sent SIGTERM, then SIGKILL).
  * Ctrl-C (SIGINT) and SIGTERM are passed to the driver, which stops moto and terraform by their PIDs.
  *
@@ -30,6 +32,8 @@ const ROOT = resolve(__dirname, '..');
 export const TOTAL_S = 600;
 /** Each example's synth, in seconds. */
 export const SYNTH_S = 120;
+/** The harness's own pytest checks, in seconds. */
+export const HARNESS_CHECKS_S = 60;
 /** How much earlier than {@link TOTAL_S} the driver's own deadline is, in seconds. */
 export const DRIVER_MARGIN_S = 30;
 
@@ -109,6 +113,25 @@ function main(): Promise<number> {
   }
   const a = terraformAvailability();
   if (!a.ok) throw new Error('unreachable');
+
+  // The harness's own checks first (its override, its readings, the moto extensions): a minute at most.
+  const checks = spawnSync('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', join('__tests__', 'e2e')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: HARNESS_CHECKS_S * 1000,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  const checksTail = `${checks.stdout ?? ''}`.trim().split('\n').pop() ?? '';
+  if (/No module named pytest/.test(`${checks.stderr}`)) {
+    console.log('e2e: harness checks: not run (python3 has no pytest)');
+  } else if (checks.status !== 0) {
+    console.log(`${checks.stdout ?? ''}${checks.stderr ?? ''}`);
+    console.log(`e2e: FAIL: the harness checks (__tests__/e2e/test_harness.py) failed: ${checksTail || checks.error?.message}`);
+    console.log(skippedSummary(0, 'none'));
+    return Promise.resolve(finish(1));
+  } else {
+    console.log(`e2e: harness checks: ${checksTail}`);
+  }
 
   const work = join(tmp, 'work');
   mkdirSync(work, { recursive: true });

@@ -979,8 +979,10 @@ def main(argv: list[str]) -> int:
     DEADLINE = args.deadline
 
     def on_signal(signum, _frame):
-        _STOPPING.set()
-        raise Stopped(f"signal {signum}")
+        # The first signal stops the run where the main thread waits; a later one only confirms it.
+        if not _STOPPING.is_set():
+            _STOPPING.set()
+            raise Stopped(f"signal {signum}")
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -1023,7 +1025,10 @@ def main(argv: list[str]) -> int:
     except Stopped as e:
         interrupted = str(e)
     finally:
-        _STOPPING.set() if interrupted else None
+        for sig in (signal.SIGINT, signal.SIGTERM):  # from here on a signal only marks the run as stopped
+            signal.signal(sig, lambda *_: _STOPPING.set())
+        if interrupted:
+            _STOPPING.set()
         stop_all_children()
         example_pool.shutdown(wait=True, cancel_futures=True)
         stack_pool.shutdown(wait=True, cancel_futures=True)
