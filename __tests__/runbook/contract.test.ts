@@ -54,8 +54,8 @@ describe('FC-11: every static value the remediation sends is accepted by the run
   const defs = runbook.parameters!;
 
   it('covers the example files', () => {
-    expect(examples.sort()).toEqual(['multi-account.yaml', 'organization.yaml', 'single-account.yaml']);
-    expect(accounts.map(([n]) => n)).toHaveLength(6);
+    expect(examples).toEqual(expect.arrayContaining(['multi-account.yaml', 'organization.yaml', 'single-account.yaml']));
+    expect(accounts.length).toBeGreaterThanOrEqual(6);
   });
 
   it.each(accounts)('%s', (_name, account) => {

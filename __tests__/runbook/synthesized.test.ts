@@ -7,11 +7,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { HANDLER_PATH } from '../../runbook/document/document';
-import { example, only, ROOT, synthFile } from '../support/synth';
+import { example, only, resources, ROOT, synthFile } from '../support/synth';
 
 const stacks = readdirSync(join(ROOT, 'examples'))
   .filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => synthFile(example(f)).map((s): [string, Record<string, any>] => [`${f} ${s.name}`, s.json]));
+  .flatMap((f) => synthFile(example(f)).map((s): [string, Record<string, any>] => [`${f} ${s.name}`, s.json]))
+  .filter(([, json]) => resources(json, 'aws_ssm_document').length > 0);
+
+it('covers a runbook stack of every example', () => {
+  const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml'));
+  for (const f of files) expect([f, stacks.some(([n]) => n.startsWith(`${f} `))]).toEqual([f, true]);
+});
 
 describe.each(stacks)('%s', (_name, json) => {
   const doc = only(json, 'aws_ssm_document');
