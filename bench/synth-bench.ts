@@ -5,8 +5,10 @@
  * Usage: `npm run bench` (full: writes bench/RESULTS.md and bench/synth-time.svg), `npm run bench -- --quick`
  * (3 accounts, baseline only through its app command; writes to a temp folder unless --out is given).
  * Options: --out <dir>, --sizes 1,10,100,500, --baseline-sizes 1,10,100, --repeat <n> (runs per measurement of
- * ours with up to 10 accounts; the median is kept), --report-only <results.json> (re-render the report from saved
- * figures). Env BENCH_QUICK=1 is the same as --quick.
+ * ours with up to 10 accounts; the median is kept), --estate-sizes 1000,5000 (large estates: ours, app only, one run
+ * each), --plan-stacks 100 (an estate planned offline with `plan:offline --all`; 0: none; bench/plan-bench.ts),
+ * --plan-singles 3 (stacks planned one at a time, for comparison), --report-only <results.json> (re-render the report
+ * from saved figures). Env BENCH_QUICK=1 is the same as --quick (no large estates, no plans).
  *
  * Each run is a child process under GNU time (`/usr/bin/time -f`): wall time, user+system CPU time of the child and
  * every descendant it waited for, and the peak resident set size of the largest of them. Every run is checked: exit
@@ -17,6 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeConfig } from './generate';
+import { measureEstatePlan, type PlanMeasurement } from './plan-bench';
 
 const ROOT = resolve(__dirname, '..');
 const BASELINE_DIR = join(ROOT, 'bench', 'baseline');
@@ -51,6 +54,12 @@ export interface BenchOptions {
   /** Modes the baseline is measured with. */
   readonly baselineModes: readonly Mode[];
   readonly repeat: number;
+  /** Large estates measured for ours through the app only, once each. @default [1000, 5000] (quick: none) */
+  readonly estateSizes: readonly number[];
+  /** Stacks of the estate planned offline (`plan:offline --all`); 0 for none. @default 100 (quick: 0) */
+  readonly planStacks: number;
+  /** Stacks of it also planned one at a time. @default 3 (quick: 0) */
+  readonly planSingles: number;
 }
 
 /** The command line (and BENCH_QUICK) as options. */
@@ -67,6 +76,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     if (out.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name} takes positive integers, got ${v}`);
     return out;
   };
+  const count = (name: string, dflt: number): number => {
+    const v = value(name);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} takes a whole number, got ${v}`);
+    return n;
+  };
   const repeat = Number(value('--repeat') ?? (quick ? 1 : 3));
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat takes a positive integer`);
   const reportOnly = value('--report-only');
@@ -78,6 +94,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     baselineSizes: list('--baseline-sizes', quick ? [3] : [1, 10, 100]),
     baselineModes: quick ? ['app'] : ['app', 'cdktf'],
     repeat,
+    estateSizes: value('--estate-sizes') === '' ? [] : list('--estate-sizes', quick ? [] : [1000, 5000]),
+    planStacks: count('--plan-stacks', quick ? 0 : 100),
+    planSingles: count('--plan-singles', quick ? 0 : 3),
   };
 }
 
@@ -316,8 +335,8 @@ export function renderSvg(results: readonly Measurement[], title: string): strin
   return parts.join('\n') + '\n';
 }
 
-/** The whole report (markdown). */
-export function renderReport(results: readonly Measurement[], machine: MachineInfo, opts: BenchOptions): string {
+/** The whole report (markdown). `plans`: the offline plans of estates ({@link measureEstatePlan}), if any. */
+export function renderReport(results: readonly Measurement[], machine: MachineInfo, opts: BenchOptions, plans: readonly PlanMeasurement[] = []): string {
   const ours = (mode: Mode, n: number): Measurement | undefined => results.find((r) => r.impl === 'ours' && r.mode === mode && r.accounts === n);
   const base = (mode: Mode, n: number): Measurement | undefined => results.find((r) => r.impl === 'baseline' && r.mode === mode && r.accounts === n);
   const check = (label: string, ok: boolean | undefined, detail: string): string =>
@@ -331,6 +350,16 @@ export function renderReport(results: readonly Measurement[], machine: MachineIn
   const bc100 = base('cdktf', 100);
   const marg = marginalCosts(results, 'ours', 'app');
   const margCpu = marginalCosts(results, 'ours', 'app', 'cpu');
+  const a1000 = ours('app', 1000);
+  const a5000 = ours('app', 5000);
+  const plan100 = plans.find((p) => p.stacks === 100);
+  const measuredPlan = plan100 && 'wallSeconds' in plan100 ? plan100 : undefined;
+  // CPU ms per added stack: from 1,000 to 5,000 accounts, against the step just below 1,000 (100 or 500 to 1,000)
+  const cpuPerStack = (from: Measurement | undefined, to: Measurement | undefined): number | undefined =>
+    from && to && to.accounts > from.accounts ? ((to.cpuSeconds - from.cpuSeconds) * 1000) / (to.accounts - from.accounts) : undefined;
+  const below1000 = [...results].filter((r) => r.impl === 'ours' && r.mode === 'app' && r.accounts < 1000).sort((x, y) => y.accounts - x.accounts)[0];
+  const flatBefore = cpuPerStack(below1000, a1000);
+  const flatAfter = cpuPerStack(a1000, a5000);
   const lines = [
     `# Synth benchmark${opts.quick ? ' (quick mode)' : ''}`,
     '',
@@ -383,7 +412,18 @@ export function renderReport(results: readonly Measurement[], machine: MachineIn
       c100 && bc100 && bc100.wallSeconds / c100.wallSeconds >= 5,
       c100 && bc100 ? `${(bc100.wallSeconds / c100.wallSeconds).toFixed(1)}x` : NOT_MEASURED,
     ),
+    check('100 stacks planned offline (plan:offline --all) ≤ 2 min', measuredPlan && measuredPlan.wallSeconds <= 120, measuredPlan ? `${f2(measuredPlan.wallSeconds)} s` : NOT_MEASURED),
+    check('1,000 accounts synthesized ≤ 5 s', a1000 && a1000.wallSeconds <= 5, a1000 ? `${f2(a1000.wallSeconds)} s (CPU ${f2(a1000.cpuSeconds)} s)` : NOT_MEASURED),
+    check('1,000 accounts ≤ 400 MiB peak RSS', a1000 && a1000.peakRssMiB <= 400, a1000 ? `${f0(a1000.peakRssMiB)} MiB` : NOT_MEASURED),
+    check('5,000 accounts synthesized ≤ 30 s', a5000 && a5000.wallSeconds <= 30, a5000 ? `${f2(a5000.wallSeconds)} s (CPU ${f2(a5000.cpuSeconds)} s)` : NOT_MEASURED),
+    check('5,000 accounts ≤ 2 GiB peak RSS', a5000 && a5000.peakRssMiB <= 2048, a5000 ? `${f0(a5000.peakRssMiB)} MiB` : NOT_MEASURED),
+    check(
+      '5,000 accounts: cost per stack flat (CPU ms per added stack from 1,000 to 5,000 ≤ 1.25 × the step below 1,000)',
+      flatBefore !== undefined && flatAfter !== undefined ? flatAfter <= 1.25 * flatBefore : undefined,
+      flatBefore !== undefined && flatAfter !== undefined ? `${f0(flatAfter)} ms against ${f0(flatBefore)} ms (${below1000!.accounts} → 1,000)` : NOT_MEASURED,
+    ),
     '',
+    ...renderPlans(plans),
     '![synth time against accounts](synth-time.svg)',
     '',
     '## Where the time goes (node --cpu-prof, 100 accounts)',
@@ -403,13 +443,51 @@ export function renderReport(results: readonly Measurement[], machine: MachineIn
     '- The baseline pays for TypeScript type checking of the package-root provider bindings (about 30 s and 1.4 GB)',
     '  on every synth, whatever the number of accounts.',
     '',
+    '## Where the time goes at 1,000 and 5,000 accounts (node --cpu-prof)',
+    '',
+    "- cdktf's `moveFromId` makes every stack with a `moved` block run `terraform version` in a child process at every",
+    '  synth (a validation, node_modules/cdktf/lib/synthesize/synthesizer.js): 90 ms a stack, 114 s for 1,000 accounts.',
+    '  The `moved` blocks of the readable addresses are written as a stack override instead (stacks/logical-ids.ts),',
+    '  the same JSON without the child processes.',
+    "- What is left is cdktf's token resolution, 60 % of the CPU time: every element is resolved twice, once by",
+    '  `prepareStack` (which looks for cross-stack references, which this project does not use, docs/log-archive.md)',
+    '  and again by `toTerraform`. Leaving out the first pass saved about 30 % in a trial; it is not done, being',
+    "  cdktf's own (a cross-stack reference added later would break without a word).",
+    '- The app synthesizes on one core. Meeting the 2-core targets for 1,000 and 5,000 accounts needs the estate split',
+    '  across processes (one app per core, each writing its own stacks and a merged manifest), which main.ts does not do.',
+    '',
   ];
   return lines.join('\n');
 }
 
-function writeReport(results: readonly Measurement[], machine: MachineInfo, opts: BenchOptions): string {
+/** The "Offline plans" section: one row per estate planned. */
+export function renderPlans(plans: readonly PlanMeasurement[]): string[] {
+  if (plans.length === 0) return [];
+  const rows = plans.map((p) =>
+    'skipped' in p
+      ? `| ${p.stacks} | skipped: ${p.skipped} | - | - | - | - |`
+      : `| ${p.stacks} | ${f2(p.wallSeconds)} | ${f2(p.cpuSeconds)} | ${f0(p.peakRssMiB)} | ${p.runs} runs, ${p.jobs} at a time | ${
+          p.singleStackSeconds === undefined ? NOT_MEASURED : `${f2(p.singleStackSeconds)} s a stack (median of ${p.singles}); ${p.stacks} stacks ≈ ${f2((p.singleStackSeconds * p.stacks) / 60)} min`
+        } |`,
+  );
+  return [
+    '## Offline plans (`npm run plan:offline -- --all`)',
+    '',
+    'A generated estate (bench/generate.ts) synthesized, then planned offline as one command: the stacks in batches, each',
+    'batch one terraform run with each stack a module of its own, as many runs at once as there are CPUs, one shared',
+    'plugin cache. CPU s counts terraform and the provider processes; peak RSS is the largest single process (a',
+    'provider). "One at a time" is `npm run plan:offline -- <stack>` for single stacks, what an estate cost before.',
+    '',
+    '| stacks | wall s | CPU s | peak RSS MiB | terraform runs | one at a time |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
+function writeReport(results: readonly Measurement[], machine: MachineInfo, opts: BenchOptions, plans: readonly PlanMeasurement[] = []): string {
   mkdirSync(opts.outDir, { recursive: true });
-  const report = renderReport(results, machine, opts);
+  const report = renderReport(results, machine, opts, plans);
   writeFileSync(join(opts.outDir, 'RESULTS.md'), report);
   writeFileSync(join(opts.outDir, 'synth-time.svg'), renderSvg(results, `cloudtrail-guard synth time (${machine.nproc} CPUs, Node ${machine.node})`));
   return report;
@@ -422,8 +500,8 @@ function writeReport(results: readonly Measurement[], machine: MachineInfo, opts
  */
 export function runBench(opts: BenchOptions): Measurement[] {
   if (opts.reportOnly) {
-    const saved = JSON.parse(readFileSync(opts.reportOnly, 'utf8')) as { machine: MachineInfo; results: Measurement[] };
-    console.log(writeReport(saved.results, saved.machine, opts));
+    const saved = JSON.parse(readFileSync(opts.reportOnly, 'utf8')) as { machine: MachineInfo; results: Measurement[]; plans?: PlanMeasurement[] };
+    console.log(writeReport(saved.results, saved.machine, opts, saved.plans ?? []));
     return saved.results;
   }
   if (!existsSync('/usr/bin/time')) throw new Error('the benchmark needs GNU time at /usr/bin/time (Debian package "time")');
@@ -447,8 +525,24 @@ export function runBench(opts: BenchOptions): Measurement[] {
         console.error(`${String(n).padStart(4)} accounts  ${impl.padEnd(8)} ${mode.padEnd(5)} ${f2(r.wallSeconds)} s wall  ${f2(r.cpuSeconds)} s CPU  ${f0(r.peakRssMiB)} MiB`);
       }
     }
-    const report = writeReport(results, machine, opts);
-    writeFileSync(join(opts.outDir, 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
+    for (const n of opts.estateSizes) {
+      const configFile = writeConfig(join(work, 'configs'), n);
+      const r = measure('ours', 'app', n, configFile, work, tfrc, 1);
+      results.push(r);
+      console.error(`${String(n).padStart(4)} accounts  ours     app   ${f2(r.wallSeconds)} s wall  ${f2(r.cpuSeconds)} s CPU  ${f0(r.peakRssMiB)} MiB`);
+    }
+    const plans: PlanMeasurement[] = [];
+    if (opts.planStacks > 0) {
+      const p = measureEstatePlan(opts.planStacks, opts.planSingles, work);
+      plans.push(p);
+      console.error(
+        'skipped' in p
+          ? `${opts.planStacks} stacks planned offline: skipped: ${p.skipped}`
+          : `${opts.planStacks} stacks planned offline  ${f2(p.wallSeconds)} s wall  ${f2(p.cpuSeconds)} s CPU  ${f0(p.peakRssMiB)} MiB  ${p.runs} runs, ${p.jobs} at a time`,
+      );
+    }
+    const report = writeReport(results, machine, opts, plans);
+    writeFileSync(join(opts.outDir, 'results.json'), JSON.stringify({ machine, results, plans }, null, 2) + '\n');
     console.log(report);
     console.error(`written: ${join(opts.outDir, 'RESULTS.md')}, synth-time.svg, results.json`);
     return results;

@@ -6,7 +6,8 @@
  * and data source after its construct path (cdktf's own `allocateLogicalId` hook, which cdktf documents as the method
  * to override for another naming scheme), and an aspect adds one Terraform `moved` block per resource, from the address
  * cdktf 0.21 gave it (the hash scheme) to the readable one, so that state written under the old addresses is moved,
- * never destroyed and re-created.
+ * never destroyed and re-created. (cdktf's `moveFromId` writes the same block, at a cost: see
+ * {@link MovedFromHashedAddresses}.)
  *
  * @see https://developer.hashicorp.com/terraform/language/modules/develop/refactoring (moved blocks, Terraform ≥ 1.1)
  * @see https://developer.hashicorp.com/terraform/cdktf/examples-and-guides/refactoring (cdktf's moveFromId)
@@ -110,14 +111,21 @@ export class ReadableIdStack extends TerraformStack {
 }
 
 /**
- * The aspect that {@link ReadableIdStack} adds: for each resource of the stack whose hashed address differs from its
- * readable one, `moveFromId(<hashed address>)` (a Terraform `moved` block `from` the hashed `to` the readable
- * address). Idempotent: a stack synthesized twice gets each block once.
+ * The aspect that {@link ReadableIdStack} adds: one Terraform `moved` block for each resource of the stack whose
+ * hashed address differs from its readable one, `from` the hashed `to` the readable address, written as the stack's
+ * top-level `moved` list (a stack override). The same block as cdktf's `moveFromId` writes, without what
+ * `moveFromId` also brings: a validation that runs `terraform version` in a child process for every stack at every
+ * synth (node_modules/cdktf/lib/synthesize/synthesizer.js, `hasResourceMove`), about 90 ms a stack, 90 s for 1,000
+ * stacks. (`moved` needs Terraform 1.1 or later; the project requires 1.10.) Idempotent: a stack synthesized twice
+ * gets each block once.
  * @throws Error when a readable address is also the hashed address of another resource of its type (the `moved`
- *   block would point at a resource in the configuration), or when a module moves a resource itself
+ *   block would point at a resource in the configuration)
+ * @see https://developer.hashicorp.com/terraform/language/modules/develop/refactoring
+ * @see https://developer.hashicorp.com/terraform/language/block/moved
  */
 export class MovedFromHashedAddresses implements IAspect {
   private readonly done = new WeakSet<TerraformResource>();
+  private readonly moved: Array<{ from: string; to: string }> = [];
   /** `<type>.<id>` → construct path, of every resource of the stack (made at the first visit, when all exist). */
   private addresses?: Map<string, string>;
 
@@ -136,8 +144,8 @@ export class MovedFromHashedAddresses implements IAspect {
         .map((r) => [`${r.terraformResourceType}.${r.friendlyUniqueId}`, r.node.path]),
     );
     const clash = this.addresses.get(from);
-    if (clash !== undefined)
-      throw new Error(`${from}: the old address of ${node.node.path} is the address of ${clash}`);
-    node.moveFromId(from);
+    if (clash !== undefined) throw new Error(`${from}: the old address of ${node.node.path} is the address of ${clash}`);
+    this.moved.push({ from, to });
+    this.stack.addOverride('moved', [...this.moved]);
   }
 }

@@ -18,7 +18,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CLI_CONFIG, isProviderMirror, MIRROR_ENV, writeCliConfig } from './terraform-cli-config';
@@ -431,6 +431,34 @@ export interface EstateResult {
 /** The default shared plugin cache (ignored by git). */
 export const DEFAULT_PLUGIN_CACHE = resolve(__dirname, '..', '.tmp', 'terraform', 'plugin-cache');
 
+/** How long an init may hold the plugin cache's lock before another process takes it as abandoned (ms). */
+const CACHE_LOCK_STALE_MS = 10 * 60 * 1000;
+
+/**
+ * Takes the plugin cache's lock, `<cache>/.init-lock` (a folder: `mkdir` either makes it or fails, atomically), for
+ * one `terraform init`: Terraform documents the cache as not safe for concurrent inits, and several processes (test
+ * workers, two plan:offline runs) may share it. A lock older than {@link CACHE_LOCK_STALE_MS} is taken as abandoned.
+ * @returns a function that releases it
+ * @throws Error when the lock is not free within twice the stale time (never a hang)
+ * @see https://developer.hashicorp.com/terraform/cli/config/config-file#provider-plugin-cache
+ */
+async function lockPluginCache(cache: string): Promise<() => void> {
+  const lock = join(cache, '.init-lock');
+  const deadline = Date.now() + 2 * CACHE_LOCK_STALE_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > CACHE_LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${lock}: the plugin cache stayed locked; remove the folder if no terraform init runs`);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /**
  * Plans many stacks offline (see the file comment for what the copy changes), in parallel: the stacks are split into
  * batches, each batch is one root module that calls each of its stacks as a child module (`module.<stack>`, its
@@ -461,7 +489,14 @@ export async function planEstateOffline(stacks: readonly EstateStack[], opts: Es
   const dirs: string[] = [];
   let initLock: Promise<unknown> = Promise.resolve();
   const serialInit = (dir: string): Promise<{ status: number; out: string }> => {
-    const p = initLock.then(() => runAsync(dir, ['init', '-input=false', '-no-color'], env));
+    const p = initLock.then(async () => {
+      const release = await lockPluginCache(cache);
+      try {
+        return await runAsync(dir, ['init', '-input=false', '-no-color'], env);
+      } finally {
+        release();
+      }
+    });
     initLock = p.catch(() => undefined);
     return p;
   };
@@ -656,7 +691,8 @@ export function appliedStateOffline(stack: Json, rounds = 6): StateV4 {
   const a = terraformAvailability();
   if (!a.ok) throw new Error(`terraform is not available: ${a.why}`);
   const dir = mkdtempSync(join(tmpdir(), 'ctg-state-'));
-  const env = terraformEnv(a.cliConfig, { TF_PLUGIN_CACHE_DIR: (mkdirSync(DEFAULT_PLUGIN_CACHE, { recursive: true }), DEFAULT_PLUGIN_CACHE) });
+  // no shared plugin cache here: this init runs synchronously, outside the cache's lock (lockPluginCache)
+  const env = terraformEnv(a.cliConfig);
   const tf = (args: string[]): string => {
     const r = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`terraform ${args[0]} failed in ${dir}:\n${r.stdout}${r.stderr}`);
@@ -740,8 +776,10 @@ export function parsePlanOfflineArgs(argv: readonly string[], env: NodeJS.Proces
     else if (['--outdir', '--state', '--jobs', '--batch'].includes(a)) {
       const v = argv[i + 1];
       if (v === undefined || v.startsWith('--')) problems.push(`${a}: ${a === '--outdir' || a === '--state' ? 'a folder' : 'a positive integer'} (${USAGE})`);
-      else values[a] = v;
-      i++;
+      else {
+        values[a] = v;
+        i++;
+      }
     } else if (a.startsWith('--')) problems.push(`${a}: unknown option (${USAGE})`);
     else selectors.push(a);
   }

@@ -48,8 +48,10 @@ export function parseReviewArgs(
       const v = argv[i + 1];
       if (v === undefined || v.startsWith('--') || v === '')
         problems.push(`${a}: ${a === '--out' ? 'a folder' : 'a folder or a git ref'} (${USAGE})`);
-      else values[a] = v;
-      i++;
+      else {
+        values[a] = v;
+        i++;
+      }
     } else problems.push(`${a}: unknown argument (${USAGE})`);
   }
   if (problems.length) return { problems };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config';
 import { BENCH_REGIONS, generateConfig } from '../../bench/generate';
-import { marginalCosts, type Measurement, parseArgs, renderSvg, renderTable, runBench, TABLE_HEADER } from '../../bench/synth-bench';
+import { machineInfo, marginalCosts, type Measurement, parseArgs, renderPlans, renderReport, renderSvg, renderTable, runBench, TABLE_HEADER } from '../../bench/synth-bench';
 
 const m = (impl: Measurement['impl'], mode: Measurement['mode'], accounts: number, wallSeconds: number): Measurement => ({
   impl,
@@ -186,4 +186,29 @@ describe('npm run bench -- --quick', () => {
     },
     600_000,
   );
+});
+
+describe('issue #14 targets: large estates and offline plans', () => {
+  it('measures 1,000 and 5,000 accounts and plans 100 stacks by default; none of it in quick mode', () => {
+    expect(parseArgs([], {})).toMatchObject({ estateSizes: [1000, 5000], planStacks: 100, planSingles: 3 });
+    expect(parseArgs(['--quick'], {})).toMatchObject({ estateSizes: [], planStacks: 0, planSingles: 0 });
+    expect(parseArgs(['--estate-sizes', '2000', '--plan-stacks', '0', '--plan-singles', '1'], {})).toMatchObject({ estateSizes: [2000], planStacks: 0, planSingles: 1 });
+    expect(() => parseArgs(['--plan-stacks', '-1'], {})).toThrow('--plan-stacks takes a whole number, got -1');
+  });
+
+  it('reports each target against its figure, and the offline plans', () => {
+    const results = [m('ours', 'app', 500, 3), m('ours', 'app', 1000, 4.5), m('ours', 'app', 5000, 40)];
+    const plans = [{ stacks: 100, wallSeconds: 95.5, cpuSeconds: 180, peakRssMiB: 640, runs: 4, jobs: 2, singleStackSeconds: 6.2, singles: 3 }];
+    const md = renderReport(results, machineInfo(), parseArgs([], {}), plans);
+    expect(md).toContain('| 100 stacks planned offline (plan:offline --all) ≤ 2 min | met | 95.50 s |');
+    expect(md).toContain('| 1,000 accounts synthesized ≤ 5 s | met | 4.50 s (CPU 4.05 s) |');
+    expect(md).toContain('| 1,000 accounts ≤ 400 MiB peak RSS | **missed** | 1100 MiB |');
+    expect(md).toContain('| 5,000 accounts synthesized ≤ 30 s | **missed** | 40.00 s (CPU 36.00 s) |');
+    expect(md).toContain('| 5,000 accounts ≤ 2 GiB peak RSS | **missed** | 5100 MiB |');
+    // CPU is 0.9 x wall: (36 - 4.05) s / 4000 = 8 ms, against (4.05 - 2.7) s / 500 = 3 ms
+    expect(md).toContain('| 5,000 accounts: cost per stack flat (CPU ms per added stack from 1,000 to 5,000 ≤ 1.25 × the step below 1,000) | **missed** | 8 ms against 3 ms (500 → 1,000) |');
+    expect(renderPlans(plans)).toContain('| 100 | 95.50 | 180.00 | 640 | 4 runs, 2 at a time | 6.20 s a stack (median of 3); 100 stacks ≈ 10.33 min |');
+    expect(renderPlans([{ stacks: 100, skipped: 'terraform is not on the PATH' }])).toContain('| 100 | skipped: terraform is not on the PATH | - | - | - | - |');
+    expect(renderReport([], machineInfo(), parseArgs([], {}))).toContain('| 100 stacks planned offline (plan:offline --all) ≤ 2 min | not measured | not measured |');
+  });
 });
