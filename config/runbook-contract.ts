@@ -20,6 +20,12 @@ import type { AccountConfig } from './types';
  */
 export const MAX_PARAMETER_VALUE_CHARS = 512;
 
+/**
+ * The most values SSM Automation takes in one parameter (StartAutomationExecution: "Maximum number of 100 items").
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html
+ */
+export const MAX_PARAMETER_VALUES = 100;
+
 /** Which configuration field each config-derived runbook parameter comes from (relative to the account). */
 const FIELD_OF: Readonly<Record<string, readonly string[]>> = {
   TrailName: ['trail', 'name'],
@@ -29,6 +35,7 @@ const FIELD_OF: Readonly<Record<string, readonly string[]>> = {
   SnsTopicARN: ['trail', 'snsTopicName'],
   CloudWatchLogsLogGroupArn: ['trail', 'cloudWatchLogs', 'logGroupName'],
   IsOrganizationTrail: ['trail', 'isOrganizationTrail'],
+  TrailTags: ['tags'],
 };
 
 /** Stand-ins for values Terraform computes; they are not checked here. */
@@ -70,25 +77,33 @@ export function runbookValueProblems(account: AccountConfig): RunbookValueProble
   const doc = deployedRunbook();
   const params = trailRemediationParameters(account, account.kmsKey.existingKeyArn ?? COMPUTED, COMPUTED, {
     cloudWatchLogsRoleArn: COMPUTED,
+    trailTags: account.tags,
   });
   const out: RunbookValueProblem[] = [];
   for (const [name, p] of Object.entries(params)) {
     const field = FIELD_OF[name];
-    if (!field || !('staticValue' in p) || p.staticValue === COMPUTED) continue;
-    const value = p.staticValue;
+    if (!field || 'resourceValue' in p) continue;
+    const values = 'staticValues' in p ? [...p.staticValues] : [p.staticValue];
+    if (values.includes(COMPUTED)) continue;
+    const shown = values.length === 1 ? values[0] : JSON.stringify(values);
     const def = doc.parameters?.[name];
     if (!def) {
-      out.push({ field, parameter: name, value, rule: `the runbook has no parameter ${name}` });
+      out.push({ field, parameter: name, value: shown, rule: `the runbook has no parameter ${name}` });
       continue;
     }
-    const converted = convertParameter(def.type, value);
+    const converted = convertParameter(def.type, values.length === 1 && def.type !== 'StringList' ? values[0] : values);
     const messages = converted.error
       ? [converted.error]
       : checkParameterValue(name, def, converted.value!).map((m) => m.replace(/^\w+: /, ''));
-    if (value.length > MAX_PARAMETER_VALUE_CHARS) {
-      messages.push(`at most ${MAX_PARAMETER_VALUE_CHARS} characters as a runbook parameter (${value.length})`);
+    for (const v of values) {
+      if (v.length > MAX_PARAMETER_VALUE_CHARS) {
+        messages.push(`at most ${MAX_PARAMETER_VALUE_CHARS} characters as a runbook parameter value (${v.length})`);
+      }
     }
-    for (const m of messages) out.push({ field, parameter: name, value, rule: `accepted by the runbook parameter ${name}: ${m}` });
+    if (values.length > MAX_PARAMETER_VALUES) {
+      messages.push(`at most ${MAX_PARAMETER_VALUES} values in a runbook parameter (${values.length})`);
+    }
+    for (const m of messages) out.push({ field, parameter: name, value: shown, rule: `accepted by the runbook parameter ${name}: ${m}` });
   }
   return out;
 }

@@ -69,6 +69,12 @@ export interface TrailRemediationParameterOptions {
    * @default undefined (no CloudWatch Logs parameters)
    */
   readonly cloudWatchLogsRoleArn?: string;
+  /**
+   * The tags a trail the runbook creates gets (the stack's tags, what Terraform gives the trail through the provider's
+   * default_tags), sent as `TrailTags`, one JSON object `{"Key","Value"}` per tag, sorted by key.
+   * @default {} (no TrailTags parameter)
+   */
+  readonly trailTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -76,7 +82,8 @@ export interface TrailRemediationParameterOptions {
  * `TrailName`, `S3BucketName`, `S3KeyPrefix` (left out when `''`), `KmsKeyId` (the key ARN, never an alias, FC-07),
  * `IsMultiRegionTrail`, `IsOrganizationTrail`, `IncludeGlobalServiceEvents`, `EnableLogFileValidation` (as `"true"` /
  * `"false"`, FC-11), and `SnsTopicARN` (the topic in this account and home Region, compared whole by the runbook),
- * `CloudWatchLogsLogGroupArn`, `CloudWatchLogsRoleArn` when configured.
+ * `CloudWatchLogsLogGroupArn`, `CloudWatchLogsRoleArn` when configured, and `TrailTags` (one `{"Key","Value"}` JSON
+ * object per tag) when `options.trailTags` has any.
  * All are static values: `cloudtrail-enabled` evaluates the account, so RESOURCE_ID is the account ID (FC-10).
  * @param kmsKeyArn the trail key's ARN (a Terraform token is fine)
  * @param roleArn the automation role's ARN (`AutomationAssumeRole`)
@@ -115,6 +122,11 @@ export function trailRemediationParameters(
       staticValue: logGroupArn(account.partition, account.homeRegion, account.accountId, t.cloudWatchLogs.logGroupName),
     };
     params.CloudWatchLogsRoleArn = { staticValue: options.cloudWatchLogsRoleArn };
+  }
+  const tags = Object.keys(options.trailTags ?? {}).sort();
+  if (tags.length > 0) {
+    const values = tags.map((Key) => JSON.stringify({ Key, Value: options.trailTags![Key] }));
+    params.TrailTags = values.length === 1 ? { staticValue: values[0] } : { staticValues: values };
   }
   return params;
 }

@@ -8,7 +8,8 @@ What it does, in the trail's home Region, for the one trail it guards (never ano
 
 1. Reads the trail by ARN (``arn:<partition>:cloudtrail:<region>:<account>:trail/<name>``), so a shadow trail of a
    multi-Region trail homed elsewhere can never answer for it.
-2. Absent: CreateTrail with the whole baseline. Drifted: one UpdateTrail with the settings that drifted.
+2. Absent: CreateTrail with the whole baseline and the stack's tags (TrailTags). Drifted: one UpdateTrail with the
+   settings that drifted (tags of an existing trail are Terraform's, never touched).
 3. Event selectors: read and write management events with no excluded sources. Data-event selectors, basic or
    advanced, are kept; weakened management selectors are replaced by a full one.
 4. Stopped: StartLogging.
@@ -118,6 +119,29 @@ def _bool(events, name):
     raise RemediationError(f"parameter {name}: {value!r} is not a Boolean (true or false)")
 
 
+def _tags(events):
+    """TrailTags: a list of JSON objects {"Key", "Value"} (SSM hands a StringList to the script as a list; a single
+    string is taken as one element). Raises RemediationError naming the element that is not such an object."""
+    import json
+
+    value = events.get("TrailTags") or []
+    if isinstance(value, str):
+        value = [value] if value.strip() else []
+    if not isinstance(value, list):
+        raise RemediationError(f"parameter TrailTags: {value!r} is not a list")
+    out = []
+    for i, item in enumerate(value):
+        try:
+            tag = json.loads(item) if isinstance(item, str) else item
+        except ValueError:
+            tag = None
+        if not isinstance(tag, dict) or set(tag) != {"Key", "Value"} or not all(isinstance(v, str) for v in tag.values()):
+            # (No double braces anywhere in this file: SSM reads them as variable references in the Script.)
+            raise RemediationError(f"parameter TrailTags[{i}]: {item!r} is not a JSON object with Key and Value strings")
+        out.append({"Key": tag["Key"], "Value": tag["Value"]})
+    return out
+
+
 def desired_state(events):
     """The baseline the trail must have, from the step's InputPayload (the runbook's parameters).
 
@@ -139,6 +163,7 @@ def desired_state(events):
         "Region": _text(events, "Region"),
         "AccountId": _text(events, "AccountId"),
         "Partition": _text(events, "Partition"),
+        "TagsList": _tags(events),
     }
     if bool(d["CloudWatchLogsLogGroupArn"]) != bool(d["CloudWatchLogsRoleArn"]):
         raise RemediationError("parameters CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn are set together or not at all")
@@ -309,6 +334,8 @@ def _create_request(desired):
     if desired["CloudWatchLogsLogGroupArn"]:
         req["CloudWatchLogsLogGroupArn"] = desired["CloudWatchLogsLogGroupArn"]
         req["CloudWatchLogsRoleArn"] = desired["CloudWatchLogsRoleArn"]
+    if desired["TagsList"]:
+        req["TagsList"] = desired["TagsList"]  # a re-created trail carries the stack's tags again
     return req
 
 

@@ -156,6 +156,8 @@ export class AccountStack extends ReadableIdStack {
       isOrganizationTrail: account.trail.isOrganizationTrail,
       snsTopicArn: this.topic?.topicArn,
       cloudWatchLogsRoleArn: this.logGroup?.roleArn,
+      // The runbook's CreateTrail sends the stack's tags (TrailTags), which needs cloudtrail:AddTags on the trail.
+      allowTagging: true,
     });
 
     this.runbook = new RunbookDocument(this, 'runbook', { documentName: account.runbook.documentName });
@@ -179,6 +181,7 @@ export class AccountStack extends ReadableIdStack {
 
     const runbookParameters = trailRemediationParameters(account, this.kmsKeyArn, this.automationRole.roleArn, {
       cloudWatchLogsRoleArn: this.logGroup?.roleArn,
+      trailTags: tags,
     });
     this.remediation = new TrailRemediation(this, 'remediation', {
       configRule: this.rule.rule,

@@ -38,7 +38,10 @@ describe('the trail settings come from one definition', () => {
   it.each(stacks)('%s: aws_cloudtrail, the remediation parameters and the fast path input agree', (_name, json) => {
     const remediation = only(json, 'aws_config_remediation_configuration');
     const params: Record<string, string> = Object.fromEntries(
-      (remediation.parameter as Array<{ name: string; static_value?: string }>).map((p) => [p.name, p.static_value ?? '']),
+      (remediation.parameter as Array<{ name: string; static_value?: string; static_values?: string[] }>).map((p) => [
+        p.name,
+        p.static_value ?? (p.static_values ?? []).join(','),
+      ]),
     );
     expect(params).toMatchObject({
       IsMultiRegionTrail: String(TRAIL_BASELINE.isMultiRegionTrail),
@@ -68,6 +71,14 @@ describe('the trail settings come from one definition', () => {
     else expect(params.SnsTopicARN).toBeUndefined();
     expect(t.cloud_watch_logs_group_arn ?? '').toBe(params.CloudWatchLogsLogGroupArn ?? '');
     expect(t.cloud_watch_logs_role_arn ?? '').toBe(params.CloudWatchLogsRoleArn ?? '');
+    // A trail the runbook re-creates carries the tags Terraform gives it (the provider's default_tags).
+    const defaultTags = (json.provider.aws[0].default_tags[0].tags ?? {}) as Record<string, string>;
+    expect(params.TrailTags).toBe(
+      Object.keys(defaultTags)
+        .sort()
+        .map((Key) => JSON.stringify({ Key, Value: defaultTags[Key] }))
+        .join(','),
+    );
     expect(t.event_selector).toEqual([
       {
         read_write_type: TRAIL_BASELINE.managementEvents.readWriteType,

@@ -127,6 +127,7 @@ describe('the deployed runbook', () => {
         'S3KeyPrefix',
         'SnsTopicARN',
         'TrailName',
+        'TrailTags',
       ].sort(),
     );
     for (const [name, p] of Object.entries(params)) {

@@ -336,3 +336,17 @@ def test_the_handler_never_deletes_stops_or_renames(rt, estate):
     assert not {"DeleteTrail", "StopLogging"} & set(estate.recorder.names)
     names = [t["Name"] for t in ct.describe_trails()["trailList"]]
     assert names == [TRAIL]
+
+
+def test_a_re_created_trail_carries_the_stack_s_tags(rt, estate):
+    import json
+
+    import boto3
+
+    tags = [json.dumps({"Key": k, "Value": v}) for k, v in (("cloudtrail-guard:stack", "s1"), ("team", "security"))]
+    run(rt, estate, TrailTags=tags)
+    assert estate.recorder.writes == ["CreateTrail", "PutEventSelectors", "StartLogging"]
+    listed = boto3.client("cloudtrail", region_name=REGION).list_tags(ResourceIdList=[TRAIL_ARN])["ResourceTagList"][0]["TagsList"]
+    assert sorted((t["Key"], t["Value"]) for t in listed) == [("cloudtrail-guard:stack", "s1"), ("team", "security")]
+    # The tags of an existing trail are Terraform's: a second run sends none.
+    assert_idempotent(rt, estate, TrailTags=tags)

@@ -317,3 +317,22 @@ def test_an_omitted_validation_flag_reads_as_off_and_is_restored(rt):
     s.ok("get_trail_status", LOGGING, {"Name": ARN})
     s.verify_reads()
     assert s.run(rt)["WriteCalls"] == "UpdateTrail"
+
+
+@pytest.mark.parametrize("value", [["k=v"], ['{"Key":"k"}'], ['{"Key":"k","Value":1}'], "not json"])
+def test_trail_tags_that_are_not_key_value_objects_are_refused_by_element(rt, value):
+    with pytest.raises(rt.RemediationError, match=r"parameter TrailTags\[0\]: .* is not a JSON object with Key and Value strings"):
+        rt.desired_state(params(TrailTags=value))
+
+
+def test_trail_tags_go_to_create_trail_as_tags_list(rt):
+    s = Stubbed()
+    s.err("get_trail", "TrailNotFoundException", "Unknown trail", 404, {"Name": ARN})
+    s.ok("create_trail", {"Name": TRAIL, "TrailARN": ARN}, {
+        "Name": TRAIL, "S3BucketName": BUCKET, "S3KeyPrefix": "logs", "KmsKeyId": KEY, "IsMultiRegionTrail": True,
+        "IncludeGlobalServiceEvents": True, "EnableLogFileValidation": True, "IsOrganizationTrail": False,
+        "TagsList": [{"Key": "team", "Value": "security"}]})
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})
+    s.ok("get_trail_status", LOGGING, {"Name": ARN})
+    s.verify_reads()
+    assert s.run(rt, TrailTags=['{"Key":"team","Value":"security"}'])["WriteCalls"] == "CreateTrail"
