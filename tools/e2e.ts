@@ -15,7 +15,9 @@
  * {@link DRIVER_MARGIN_S} s earlier and stops its own children; past the bound it is sent SIGTERM, then SIGKILL).
  * Ctrl-C (SIGINT) and SIGTERM are passed to the driver, which stops moto and terraform by their PIDs.
  *
- * Env: `E2E_JOBS` terraform commands at a time (default 2, for 2 cores); `E2E_KEEP=1` keeps the temporary folder.
+ * Env: `E2E_JOBS` terraform commands at a time (default 3: two cores stay busy while one command waits on the
+ * provider's KMS key wait); `E2E_KEEP=1` keeps the temporary folder; `E2E_EACH_UPDATE=1` also breaks the three
+ * UpdateTrail settings one at a time; `E2E_VERBOSE=1` prints every command with its wall time.
  * @see https://docs.getmoto.org/en/latest/docs/server_mode.html
  */
 import { spawn, spawnSync } from 'node:child_process';
