@@ -45,16 +45,18 @@ export function generateConfig(accounts: number): string {
     '    owner: platform-security',
     'accounts:',
   ];
+  // One flow mapping per account, so that 5,000 accounts stay under the loader's 1 MiB limit (config/source.ts): about
+  // 160 bytes an account. Buckets keep their default names (cloudtrail-guard-logs-<account>-<region>).
   for (let i = 0; i < accounts; i++) {
     const id = benchAccountId(i);
     const region = BENCH_REGIONS[i % BENCH_REGIONS.length];
-    lines.push(`  - accountId: "${id}"`, `    homeRegion: ${region}`);
-    if (i % 2 === 0) lines.push(`    deploymentRoleArn: arn:aws:iam::${id}:role/terraform-deploy`);
-    lines.push('    logBucket:', `      name: ct-logs-${id}-${region}`);
-    if (i % 3 === 0) lines.push('      s3KeyPrefix: logs');
-    if (i % 5 === 1) lines.push('    configRule:', '      recorder: create');
-    if (i % 4 === 3) lines.push('    trail:', `      name: audit-${id}`);
-    lines.push('    tags:', `      environment: ${['production', 'staging', 'development'][i % 3]}`, `      cost-center: cc-${i % 17}`);
+    const parts = [`accountId: "${id}"`, `homeRegion: ${region}`];
+    if (i % 2 === 0) parts.push(`deploymentRoleArn: "arn:aws:iam::${id}:role/terraform-deploy"`);
+    if (i % 3 === 0) parts.push('logBucket: {s3KeyPrefix: logs}');
+    if (i % 5 === 1) parts.push('configRule: {recorder: create}');
+    if (i % 4 === 3) parts.push(`trail: {name: audit-${id}}`);
+    parts.push(`tags: {environment: ${['production', 'staging', 'development'][i % 3]}, cost-center: cc-${i % 17}}`);
+    lines.push(`  - {${parts.join(', ')}}`);
   }
   return lines.join('\n') + '\n';
 }

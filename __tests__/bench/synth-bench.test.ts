@@ -45,6 +45,10 @@ describe('generateConfig', () => {
     });
   });
 
+  it("keeps 5,000 accounts under the config loader's 1 MiB limit", () => {
+    expect(Buffer.byteLength(generateConfig(5000))).toBeLessThan(1024 * 1024);
+  });
+
   it('rejects a non-positive count', () => {
     expect(() => generateConfig(0)).toThrow(RangeError);
     expect(() => generateConfig(1.5)).toThrow(RangeError);

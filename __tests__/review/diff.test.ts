@@ -169,46 +169,62 @@ test('the JSON changed in a copy: wider policies, prevent_destroy, the baseline,
   });
 });
 
-test('the organization stack changed in a copy: an SCP exception, a Deny removed, the SCP detached, the rule removed, a setting left to its default', () => {
+test('the organization example changed in a copy: an SCP exception, a Deny removed, the SCP detached, the rule removed, settings turned off', () => {
   const before = synthFile(example('organization.yaml'));
-  const j = JSON.parse(JSON.stringify(before[0].json));
-  editPolicy(j, 'aws_organizations_policy', 'tamper_protection_policy', 'content', (p) => {
-    p.Statement[0].Condition.ArnNotLike['aws:PrincipalArn'].push('arn:aws:iam::*:role/admin');
-    p.Statement = p.Statement.slice(0, 1);
+  const after = JSON.parse(JSON.stringify(before)) as Stacks;
+  const mgmt = after.find((s) => s.name === STACK)!.json;
+  const [scpName, scpRes] = Object.entries(mgmt.resource.aws_organizations_policy as Record<string, any>)[0];
+  const content = JSON.parse(scpRes.content);
+  const excepting = content.Statement.find(
+    (st: any) => st.Effect === 'Deny' && st.Condition?.ArnNotLike?.['aws:PrincipalArn'],
+  );
+  const last = content.Statement[content.Statement.length - 1];
+  expect(excepting).toBeDefined();
+  expect(last).not.toBe(excepting);
+  editPolicy(mgmt, 'aws_organizations_policy', scpName, 'content', (p) => {
+    p.Statement.find((st: any) => st.Sid === excepting.Sid).Condition.ArnNotLike['aws:PrincipalArn'] = [
+      excepting.Condition.ArnNotLike['aws:PrincipalArn'],
+    ]
+      .flat()
+      .concat('arn:aws:iam::*:role/admin');
+    p.Statement = p.Statement.filter((st: any) => st.Sid !== last.Sid);
   });
-  delete j.resource.aws_organizations_policy_attachment;
-  delete j.resource.aws_config_config_rule;
-  j.resource.aws_kms_key.trail_key.enable_key_rotation = false;
-  delete j.resource.aws_cloudtrail.trail.enable_log_file_validation;
-  j.resource.aws_cloudwatch_log_group.log_group.retention_in_days = 30;
-  const scp = 'SCP cloudtrail-guard-tamper-protection (aws_organizations_policy.tamper_protection_policy)';
-  const f = findings(before, [{ name: STACK, json: j }]);
-  expect(f.security.map(([kind, subject]) => [kind, subject])).toEqual([
-    ['exception-added', 'aws_organizations_policy.tamper_protection_policy.content'],
-    ['deny-removed', 'aws_organizations_policy.tamper_protection_policy.content'],
-    ['rule-off', 'aws_config_config_rule.cloudtrail_enabled_rule'],
-    ['scp-detached', 'aws_organizations_policy_attachment.tamper_protection_attachment_r_ab12'],
-    ['baseline-off', 'aws_cloudtrail.trail'],
-    ['setting-off', 'aws_kms_key.trail_key'],
+  const attachments = Object.entries(mgmt.resource.aws_organizations_policy_attachment as Record<string, any>);
+  delete mgmt.resource.aws_organizations_policy_attachment;
+  const [ruleName, rule] = Object.entries(mgmt.resource.aws_config_config_rule as Record<string, any>)[0];
+  delete mgmt.resource.aws_config_config_rule;
+  delete mgmt.resource.aws_cloudtrail.trail.enable_log_file_validation;
+  mgmt.resource.aws_cloudwatch_log_group.log_group.retention_in_days = 30;
+  const keyed = after.find((s) => s.json.resource?.aws_kms_key)!;
+  const [keyName] = Object.keys(keyed.json.resource.aws_kms_key);
+  keyed.json.resource.aws_kms_key[keyName].enable_key_rotation = false;
+
+  const scp = `SCP ${scpRes.name} (aws_organizations_policy.${scpName})`;
+  const d = diffEstates(byName(before), byName(after), catalog);
+  expect(d.security.map((f) => [f.stack, f.kind, f.subject])).toEqual([
+    [STACK, 'exception-added', `aws_organizations_policy.${scpName}.content`],
+    [STACK, 'deny-removed', `aws_organizations_policy.${scpName}.content`],
+    [STACK, 'rule-off', `aws_config_config_rule.${ruleName}`],
+    ...attachments.map(([n]) => [STACK, 'scp-detached', `aws_organizations_policy_attachment.${n}`]),
+    [STACK, 'baseline-off', 'aws_cloudtrail.trail'],
+    [keyed.name, 'setting-off', `aws_kms_key.${keyName}`],
   ]);
-  expect(f.security.map(([, , text]) => text)).toEqual([
-    `${scp}: DenyTrailTampering: new exception: aws:PrincipalArn arn:aws:iam::*:role/admin`,
+  expect(d.security.map((f) => f.text)).toEqual([
+    `${scp}: ${excepting.Sid}: new exception: aws:PrincipalArn arn:aws:iam::*:role/admin`,
     expect.stringMatching(
       new RegExp(
-        `^${scp.replace(/[().]/g, '\\$&')}: Deny statement removed: DenyGuardTampering: every principal in the accounts it applies to is denied iam:UpdateAssumeRolePolicy, `,
+        `^${scp.replace(/[().]/g, '\\$&')}: Deny statement removed: ${last.Sid}: every principal in the accounts it applies to is denied `,
       ),
     ),
-    'AWS Config rule cloudtrail-enabled turned off: aws_config_config_rule.cloudtrail_enabled_rule removed',
-    'SCP no longer attached to r-ab12: aws_organizations_policy_attachment.tamper_protection_attachment_r_ab12 removed',
+    `AWS Config rule ${rule.name} turned off: aws_config_config_rule.${ruleName} removed`,
+    ...attachments.map(
+      ([n, a]) => `SCP no longer attached to ${a.target_id}: aws_organizations_policy_attachment.${n} removed`,
+    ),
     'trail baseline: log file validation turned off in aws_cloudtrail.trail (enable_log_file_validation true → false (left out: the provider default))',
-    'key rotation turned off in aws_kms_key.trail_key (enable_key_rotation true → false)',
+    `key rotation turned off in aws_kms_key.${keyName} (enable_key_rotation true → false)`,
   ]);
-  expect(f.other).toEqual([
-    [
-      'changed',
-      'aws_cloudwatch_log_group.log_group',
-      'aws_cloudwatch_log_group.log_group: retention_in_days: 400 → 30',
-    ],
+  expect(d.other.map((f) => [f.stack, f.kind, f.text])).toEqual([
+    [STACK, 'changed', 'aws_cloudwatch_log_group.log_group: retention_in_days: 400 → 30'],
   ]);
 });
 
@@ -225,20 +241,23 @@ test('stacks added and removed', () => {
   expect(f.other).toEqual([['stack-added', 'cloudtrail-guard-333333333333-ap-southeast-2', 'new stack: 18 resources']]);
 });
 
-test('upgrading from the hashed addresses: one finding, the moves, and no security-relevant change', () => {
-  const f = findings(synthHashedFile(example('organization.yaml')), synthFile(example('organization.yaml')));
+test('upgrading from the hashed addresses: one finding per stack, the moves, and no security-relevant change', () => {
+  const f = findings(synthHashedFile(example('multi-account.yaml')), synthFile(example('multi-account.yaml')));
   expect(f.security).toEqual([]);
-  expect(f.other).toHaveLength(1);
-  expect(f.other[0][0]).toBe('moved');
-  expect(f.other[0][2]).toMatch(
-    /^25 resource address\(es\) change, with moved blocks \(no replacement\): aws_kms_key\.trail-key_F9911193 → aws_kms_key\.trail_key, /,
+  expect(f.other.map(([kind, subject]) => [kind, subject])).toEqual([
+    ['moved', 'cloudtrail-guard-111111111111-us-east-1'],
+    ['moved', 'cloudtrail-guard-222222222222-eu-west-1'],
+    ['moved', 'cloudtrail-guard-333333333333-ap-southeast-2'],
+  ]);
+  expect(f.other[1][2]).toMatch(
+    /^22 resource address\(es\) change, with moved blocks \(no replacement\): aws_kms_key\.trail-key_F9911193 → aws_kms_key\.trail_key, /,
   );
 });
 
 describe('against a git ref', () => {
   const worktrees = (): string =>
     spawnSync('git', ['-C', ROOT, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' }).stdout;
-  const reviewTemps = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('ctg-review-'));
+  const reviewTemps = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('ctg-review-ref-'));
 
   test("HEAD's tree is synthesized in a temporary worktree, which is removed afterwards", () => {
     const before = worktrees();

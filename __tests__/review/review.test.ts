@@ -38,6 +38,7 @@ const yamlReview = (yaml: string): StackReview => {
 };
 const SINGLE = readFileSync(example('single-account.yaml'), 'utf8');
 const SOURCE_ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit';
+const STACK = 'cloudtrail-guard-111111111111-us-east-1';
 
 describe('the facts of a stack, from its policies', () => {
   test('single-account: who may write to the log bucket, and what else the bucket policy says', () => {
@@ -112,7 +113,11 @@ describe('the facts of a stack, from its policies', () => {
     expect(r.automationRole!.trustedBy.map((g) => g.text)).toEqual([
       'the service ssm.amazonaws.com may sts:AssumeRole on this role when aws:SourceAccount is 111111111111 and aws:SourceArn matches arn:aws:ssm:*:111111111111:automation-execution/*',
     ]);
-    expect(r.automationRole!.may.map((g) => g.text)).toEqual([
+    const rolePolicy = JSON.parse(
+      synthFile(example('single-account.yaml'))[0].json.resource.aws_iam_role_policy.automation_role_policy.policy,
+    );
+    expect(r.automationRole!.may.map((g) => g.sid)).toEqual(rolePolicy.Statement.map((st: any) => st.Sid));
+    expect(r.automationRole!.may.map((g) => g.text).slice(0, 3)).toEqual([
       `the role cloudtrail-guard-automation-us-east-1 may cloudtrail:GetTrail, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors, cloudtrail:CreateTrail, cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors, cloudtrail:StartLogging on ${SOURCE_ARN}`,
       'the role cloudtrail-guard-automation-us-east-1 may cloudtrail:DescribeTrails on every resource',
       'the role cloudtrail-guard-automation-us-east-1 may kms:DescribeKey on aws_kms_key.trail_key.arn',
@@ -188,6 +193,8 @@ describe('the facts of a stack, from its policies', () => {
       'aws_s3_bucket.log_bucket',
     ]);
     expect(r.notifications).toEqual({});
+    expect(r.otherBuckets).toEqual([]);
+    expect(r.deliversTo).toBeUndefined();
     expect(r.scps).toEqual([]);
     expect(r.moved).toHaveLength(18);
   });
@@ -227,23 +234,28 @@ describe('the facts of a stack, from its policies', () => {
     });
   });
 
-  test('organization: what the SCP denies and to whom it makes exceptions; notifications', () => {
-    const r = review('organization.yaml');
+  test('organization: what the SCP denies and to whom it makes exceptions (as its JSON says); notifications', () => {
+    const stack = synthFile(example('organization.yaml')).find((s) => s.name === STACK)!;
+    const r = describeStack(stack.name, stack.json, catalog);
+    const [[address, scp]] = Object.entries(stack.json.resource.aws_organizations_policy as Record<string, any>);
+    const content = JSON.parse(scp.content);
     expect(r.scps).toHaveLength(1);
-    expect(r.scps[0]).toMatchObject({
-      address: 'aws_organizations_policy.tamper_protection_policy',
-      name: 'cloudtrail-guard-tamper-protection',
-      attachedTo: ['r-ab12'],
-    });
-    expect(r.scps[0].denies.map((g) => g.sid)).toEqual(['DenyTrailTampering', 'DenyGuardTampering']);
-    expect(r.scps[0].denies[0].actions).toEqual([
-      'cloudtrail:StopLogging',
-      'cloudtrail:DeleteTrail',
-      'cloudtrail:UpdateTrail',
-      'cloudtrail:PutEventSelectors',
-      'cloudtrail:PutInsightSelectors',
-    ]);
-    expect(r.scps[0].exceptions).toContain('arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1');
+    expect(r.scps[0]).toMatchObject({ address: `aws_organizations_policy.${address}`, name: scp.name });
+    expect(r.scps[0].attachedTo).toEqual(
+      Object.values(stack.json.resource.aws_organizations_policy_attachment).map((a: any) => a.target_id),
+    );
+    expect(r.scps[0].attachedTo.length).toBeGreaterThan(0);
+    expect(r.scps[0].denies.map((g) => [g.sid, g.actions])).toEqual(
+      content.Statement.map((st: any) => [st.Sid, [st.Action].flat()]),
+    );
+    // the exceptions: every value of a Deny statement's aws:PrincipalArn condition with a negated operator, once
+    const negated = content.Statement.flatMap((st: any) =>
+      Object.entries(st.Condition ?? {})
+        .filter(([op]) => op.includes('Not'))
+        .flatMap(([, block]: [string, any]) => [block['aws:PrincipalArn'] ?? []].flat()),
+    );
+    expect(negated.length).toBeGreaterThan(0);
+    expect(r.scps[0].exceptions).toEqual([...new Set(negated)]);
     expect(r.notifications.topic).toMatchObject({ address: 'aws_sns_topic.topic', name: 'org-audit-deliveries' });
     expect(r.notifications.topic!.publishers.map((g) => `${g.effect} ${g.sid}`)).toEqual([
       'Allow AWSCloudTrailSNSPolicy',
@@ -264,6 +276,26 @@ describe('the facts of a stack, from its policies', () => {
       fastPath: 'true',
     });
     expect(r.diagram).toContain('scp0 -->|"denies tampering"| trail');
+  });
+
+  test('a stack whose trail delivers to a bucket of another stack, and a stack with two buckets', () => {
+    const stacks = synthFile(example('organization.yaml'));
+    const all = stacks.map((s) => describeStack(s.name, s.json, catalog));
+    for (const r of all) {
+      // the log bucket is the bucket whose policy lets CloudTrail write, where the stack creates it; else named
+      if (r.logBucket)
+        expect(r.logBucket.writers.some((g) => g.principals?.includes('the service cloudtrail.amazonaws.com'))).toBe(
+          true,
+        );
+      const trailBucket = r.trail.baseline.find((b) => b.setting === 'S3 bucket');
+      if (!r.logBucket && trailBucket) expect(r.deliversTo).toBe(trailBucket.trail ?? trailBucket.remediation);
+      expect(r.otherBuckets.map((b) => b.address).sort()).toEqual(
+        Object.keys(stacks.find((s) => s.name === r.stack)!.json.resource?.aws_s3_bucket ?? {})
+          .map((n) => `aws_s3_bucket.${n}`)
+          .filter((a) => a !== r.logBucket?.address)
+          .sort(),
+      );
+    }
   });
 
   test('no fast path, an unmanaged trail, an existing key', () => {
@@ -323,7 +355,7 @@ describe('npm run review on the synthesized examples', () => {
         expect(md).toBe(renderReview(doc));
         for (const s of doc.stacks) {
           expect(md).toContain(`## ${s.stack}\n`);
-          for (const g of s.logBucket!.writers) expect(md).toContain(`- ${g.text} (\`${g.sid}\`)\n`);
+          for (const g of s.logBucket?.writers ?? []) expect(md).toContain(`- ${g.text} (\`${g.sid}\`)\n`);
           expect(md).toContain(`\`\`\`mermaid\n${s.diagram}\n\`\`\``);
         }
       } finally {

@@ -3,26 +3,29 @@
  * default scheme (`TerraformStack.allocateLogicalId`: path components and a hash, `trail_3987B402`), no `moved`
  * blocks. What the state of an existing user holds.
  */
-import { App, type TerraformElement, Testing } from 'cdktf';
+import { type TerraformElement, Testing } from 'cdktf';
 import type { Node } from 'constructs';
 import { loadConfig } from '../../config';
 import type { GuardConfig } from '../../config/types';
-import { AccountStack } from '../../stacks';
+import { buildStacks } from '../../stacks';
+import { ReadableIdStack } from '../../stacks/logical-ids';
 
-/** AccountStack with cdktf's own logical IDs (so its aspect finds nothing to move). */
-class HashedAccountStack extends AccountStack {
-  protected override allocateLogicalId(el: TerraformElement | Node): string {
-    return this.hashedLogicalId(el);
-  }
-}
-
-/** Every stack of a config, synthesized with the old (hashed) addresses. */
+/**
+ * Every stack of a config (as buildStacks makes them, whatever their class), synthesized with the old (hashed)
+ * addresses: while it runs, every ReadableIdStack allocates cdktf's own IDs (so its aspect finds nothing to move).
+ */
 export function synthHashed(config: GuardConfig): Array<{ name: string; json: Record<string, any> }> {
-  const app: App = Testing.app();
-  return config.accounts.map((account) => {
-    const s = new HashedAccountStack(app, { config, account });
-    return { name: s.node.id, json: JSON.parse(Testing.synth(s)) };
-  });
+  const proto = ReadableIdStack.prototype as unknown as { allocateLogicalId(el: TerraformElement | Node): string };
+  const readable = proto.allocateLogicalId;
+  proto.allocateLogicalId = function (this: ReadableIdStack, el: TerraformElement | Node): string {
+    return this.hashedLogicalId(el);
+  };
+  try {
+    const app = Testing.app();
+    return buildStacks(app, config).map((s) => ({ name: s.node.id, json: JSON.parse(Testing.synth(s)) }));
+  } finally {
+    proto.allocateLogicalId = readable;
+  }
 }
 
 /** {@link synthHashed} of a config file. */

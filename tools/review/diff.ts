@@ -52,7 +52,9 @@ const GUARD_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * `json` with its resources' addresses and every reference to them renamed by `moved` (`from` → `to`), as a copy.
+ * `json` with its resources' addresses and every reference to them renamed by `moved` (`from` → `to`), as a copy:
+ * interpolations (`${aws_x.y.attr}`) and bare references (`aws_x.y`, `aws_x.y.attr` in `depends_on` or
+ * `replace_triggered_by`).
  * @param moved the later stack's `moved` blocks
  */
 export function throughMoves(json: Json, moved: ReadonlyArray<{ from: string; to: string }>): Json {
@@ -60,6 +62,9 @@ export function throughMoves(json: Json, moved: ReadonlyArray<{ from: string; to
   const map = new Map(moved.map((m) => [m.from, m.to]));
   const rename = (s: string): string => {
     if (map.has(s)) return map.get(s)!;
+    // a bare reference, as in depends_on or replace_triggered_by: `aws_x.y` or `aws_x.y.attr`
+    const bare = /^([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)([.[].*)$/s.exec(s);
+    if (bare && map.has(bare[1])) return `${map.get(bare[1])}${bare[2]}`;
     return s.replace(/(\$?)\$\{([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)/g, (all, esc: string, addr: string) =>
       esc === '' && map.has(addr) ? `\${${map.get(addr)}` : all,
     );

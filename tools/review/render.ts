@@ -3,7 +3,7 @@
  * the same content as data ({@link ReviewDocument}).
  */
 import type { Finding } from './diff';
-import type { Grant, RoleFacts, StackReview } from './stack';
+import type { BucketFacts, Grant, RoleFacts, StackReview } from './stack';
 
 /** What review.json holds. */
 export interface ReviewDocument {
@@ -48,8 +48,10 @@ export function renderStack(r: StackReview): string[] {
   const lines: string[] = [
     `## ${r.stack}`,
     '',
-    `Account ${r.account ?? 'unknown'}, Region ${r.region ?? 'unknown'}: ${r.resourceCount} resources` +
-      (r.moved.length ? `, ${r.moved.length} \`moved\` blocks (from the addresses of earlier versions)` : '') +
+    `Account ${r.account ?? 'unknown'}, Region ${r.region ?? 'unknown'}: ${r.resourceCount} resource${r.resourceCount === 1 ? '' : 's'}` +
+      (r.moved.length
+        ? `, ${r.moved.length} \`moved\` block${r.moved.length === 1 ? '' : 's'} (from the addresses of earlier versions)`
+        : '') +
       '.',
     '',
     '```mermaid',
@@ -57,28 +59,40 @@ export function renderStack(r: StackReview): string[] {
     '```',
     '',
   ];
-  // log bucket
-  if (r.logBucket) {
-    const b = r.logBucket;
+  // buckets
+  const bucketLines = (title: string, b: BucketFacts): string[] => {
     const pab = b.publicAccessBlock;
-    lines.push(
-      `### Log bucket ${code(b.name)}`,
+    const access = pab
+      ? Object.values(pab).every(Boolean)
+        ? 'all four settings on'
+        : Object.entries(pab)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+      : 'none';
+    return [
+      `### ${title} ${code(b.name)}`,
       '',
-      `${code(b.address)}: versioning ${b.versioning ?? 'not configured'}; public access block ${
-        pab
-          ? Object.values(pab).every(Boolean)
-            ? 'all four settings on'
-            : Object.entries(pab)
-                .map(([k, v]) => `${k} ${v}`)
-                .join(', ')
-          : 'none'
-      }; encryption ${b.encryption ?? 'not configured'}; object ownership ${b.objectOwnership ?? 'not configured'}; force_destroy ${b.forceDestroy ? '**on**' : 'off'}.`,
+      `${code(b.address)}: versioning ${b.versioning ?? 'not configured'}; public access block ${access}; encryption ${
+        b.encryption ?? 'not configured'
+      }; object ownership ${b.objectOwnership ?? 'not configured'}${b.objectLock ? `; Object Lock ${b.objectLock}` : ''}; force_destroy ${
+        b.forceDestroy ? '**on**' : 'off'
+      }.`,
       '',
       ...grantList('Who may write to it', b.writers, 'nobody (no Allow statement with a Write action)'),
       ...grantList('Other access', b.otherAccess, 'none'),
       ...grantList('Denied', b.denied, 'nothing'),
+    ];
+  };
+  if (r.logBucket) lines.push(...bucketLines('Log bucket', r.logBucket));
+  else if (r.deliversTo) {
+    lines.push(
+      '### Log bucket',
+      '',
+      `The trail delivers to ${code(r.deliversTo)}, a bucket this stack does not create.`,
+      '',
     );
   } else lines.push('### Log bucket', '', 'This stack creates no log bucket.', '');
+  for (const b of r.otherBuckets) lines.push(...bucketLines('Bucket', b));
   // key
   if (r.key?.address) {
     const k = r.key;
@@ -94,17 +108,20 @@ export function renderStack(r: StackReview): string[] {
     lines.push(
       '### Trail key',
       '',
-      `An existing key, ${code(r.key.existingKeyArn)}: its key policy is not part of this stack.`,
+      `A key this stack does not create, ${code(r.key.existingKeyArn)}: its key policy is not part of this stack.`,
       '',
     );
   }
-  lines.push(
-    ...roleSection(
-      "What the automation role (the runbook's role) may do",
-      r.automationRole,
-      'No automation role in this stack.',
-    ),
-  );
+  const guards = r.remediation !== undefined || r.trail.managed;
+  if (r.automationRole || r.remediation) {
+    lines.push(
+      ...roleSection(
+        "What the automation role (the runbook's role) may do",
+        r.automationRole,
+        'No automation role in this stack.',
+      ),
+    );
+  }
   if (r.runbook) {
     const d = r.runbook;
     lines.push(
@@ -124,7 +141,7 @@ export function renderStack(r: StackReview): string[] {
       '',
     );
     lines.push(...roleSection('What the fast path role may do', f.role, 'The fast path has no role.').slice(0));
-  } else lines.push('### Fast path', '', '**Off**: no EventBridge rule watches the trail.', '');
+  } else if (guards) lines.push('### Fast path', '', '**Off**: no EventBridge rule watches the trail.', '');
   // SCP
   for (const s of r.scps) {
     lines.push(
@@ -136,23 +153,28 @@ export function renderStack(r: StackReview): string[] {
     );
   }
   // trail baseline
-  lines.push(
-    '### Trail baseline',
-    '',
-    r.trail.managed
-      ? `The trail is managed by Terraform (${code(r.trail.address!)}).`
-      : 'The trail is not managed by Terraform (`trail.manage: false`); the runbook restores it.',
-    '',
-    '| setting | aws_cloudtrail | remediation parameter | fast path input |',
-    '|---|---|---|---|',
-    ...r.trail.baseline.map(
-      (b) => `| ${b.setting} | ${cell(b.trail)} | ${cell(b.remediation)} | ${cell(b.fastPath)} |`,
-    ),
-    '',
-  );
+  const trailText = r.trail.managed
+    ? `The trail is managed by Terraform (${code(r.trail.address!)}).`
+    : r.remediation
+      ? 'The trail is not managed by Terraform (`trail.manage: false`); the runbook restores it.'
+      : r.rules.length
+        ? 'This stack has no trail and no remediation: it detects only, with the AWS Config rule below.'
+        : 'This stack has no trail.';
+  lines.push('### Trail baseline', '', trailText, '');
+  if (r.trail.baseline.length) {
+    lines.push(
+      '| setting | aws_cloudtrail | remediation parameter | fast path input |',
+      '|---|---|---|---|',
+      ...r.trail.baseline.map(
+        (b) => `| ${b.setting} | ${cell(b.trail)} | ${cell(b.remediation)} | ${cell(b.fastPath)} |`,
+      ),
+      '',
+    );
+  }
   // rules and remediation
   lines.push('### AWS Config rules and remediation', '');
-  if (r.rules.length === 0) lines.push('- **No AWS Config rule.**');
+  if (r.rules.length === 0 && !r.remediation) lines.push('- None.');
+  else if (r.rules.length === 0) lines.push('- **No AWS Config rule.**');
   for (const rule of r.rules) {
     lines.push(
       `- ${code(rule.name)} (${code(rule.address)}): ${rule.identifier ?? 'custom'}, maximum execution frequency ${rule.frequency ?? 'TwentyFour_Hours (default)'}${rule.inputParameters ? `, parameters ${code(rule.inputParameters)}` : ''}.`,
@@ -163,7 +185,7 @@ export function renderStack(r: StackReview): string[] {
     lines.push(
       `- Remediation ${code(m.address)}: **${m.automatic ? 'automatic' : 'manual'}**, ${m.maximumAutomaticAttempts ?? '-'} attempts within ${m.retryAttemptSeconds ?? '-'} s, rule ${m.rule ? code(m.rule) : '-'}, runbook ${m.runbook ? code(m.runbook) : '-'}.`,
     );
-  } else lines.push('- **No remediation.**');
+  } else if (r.rules.length) lines.push('- **No remediation.**');
   if (r.recorder)
     lines.push(
       `- AWS Config recorder ${code(r.recorder.address)} (created by this stack), recording ${r.recorder.enabled ? 'on' : 'off'}.`,

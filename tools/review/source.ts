@@ -86,7 +86,7 @@ export function synthesizeRef(
   if (rev.status !== 0 || !/^[0-9a-f]{40}$/.test(rev.out))
     throw new Error(`${ref}: neither a folder of synthesized stacks (with stacks/) nor a git ref of ${repo}`);
   const commit = rev.out;
-  const tmp = mkdtempSync(join(tmpdir(), 'ctg-review-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'ctg-review-ref-'));
   const tree = join(tmp, 'tree');
   const outdir = join(tmp, 'cdktf.out');
   const added = git(repo, ['worktree', 'add', '--detach', tree, commit]);

@@ -93,6 +93,25 @@ export interface RoleFacts {
   readonly managedPolicies: string[];
 }
 
+/** A bucket: its settings, and its bucket policy's statements sorted by what they allow. */
+export interface BucketFacts {
+  readonly address: string;
+  readonly name: string;
+  readonly forceDestroy: boolean;
+  readonly versioning?: string;
+  readonly publicAccessBlock?: Record<string, boolean>;
+  readonly encryption?: string;
+  readonly objectOwnership?: string;
+  /** S3 Object Lock's default retention (`GOVERNANCE, 365 days`), when configured. */
+  readonly objectLock?: string;
+  readonly policy?: string;
+  /** Allow statements with a Write (or Permissions management) action. */
+  readonly writers: Grant[];
+  /** The other Allow statements. */
+  readonly otherAccess: Grant[];
+  readonly denied: Grant[];
+}
+
 /** One row of the trail baseline: a setting as the trail sets it, as the remediation sends it, as the fast path does. */
 export interface BaselineRow {
   readonly setting: string;
@@ -110,21 +129,12 @@ export interface StackReview {
   readonly resourceCount: number;
   /** `moved` blocks (old address → new address). */
   readonly moved: Array<{ from: string; to: string }>;
-  readonly logBucket?: {
-    readonly address: string;
-    readonly name: string;
-    readonly forceDestroy: boolean;
-    readonly versioning?: string;
-    readonly publicAccessBlock?: Record<string, boolean>;
-    readonly encryption?: string;
-    readonly objectOwnership?: string;
-    readonly policy?: string;
-    /** Allow statements with a Write (or Permissions management) action. */
-    readonly writers: Grant[];
-    /** The other Allow statements. */
-    readonly otherAccess: Grant[];
-    readonly denied: Grant[];
-  };
+  /** The bucket the trail delivers to, when this stack creates it. */
+  readonly logBucket?: BucketFacts;
+  /** The stack's other buckets (an access-log bucket, say), each read the same way. */
+  readonly otherBuckets: BucketFacts[];
+  /** The bucket the trail delivers to when this stack does not create it (a central log archive's). */
+  readonly deliversTo?: string;
   readonly key?: {
     readonly address?: string;
     /** The key ARN when the stack uses an existing key (and creates none). */
@@ -371,30 +381,80 @@ export function describeStack(stack: string, json: Json, catalog: ActionCatalog)
   const fastPathRoleAddress = firstRef(target?.attrs.role_arn);
   const logsRoleAddress = firstRef(trailRes?.attrs.cloud_watch_logs_role_arn) ?? firstRef(params.CloudWatchLogsRoleArn);
 
-  // the log bucket: the trail's (or the remediation's) bucket name; else the only bucket
-  const bucketName = trailRes?.attrs.s3_bucket_name ?? params.S3BucketName;
-  const bucket =
-    byType('aws_s3_bucket').find((b) => b.attrs.bucket === bucketName) ??
-    (byType('aws_s3_bucket').length === 1 ? byType('aws_s3_bucket')[0] : undefined);
-  const ofBucket = (t: string): Resource | undefined =>
-    bucket
-      ? byType(t).find(
-          (x) => referencesIn(x.attrs.bucket).includes(bucket.address) || x.attrs.bucket === bucket.attrs.bucket,
-        )
-      : undefined;
-  const bucketPolicyDocs = (d: PolicyDoc): boolean =>
-    bucket !== undefined && d.where.startsWith('aws_s3_bucket_policy.') && d.owner === bucket.address;
-  const bucketAllows = docs
-    .filter(bucketPolicyDocs)
-    .flatMap((d) => d.statements.filter((s) => s.effect === 'Allow').map((s) => ({ s, d })));
-  const writes = (s: Statement): boolean => {
-    const levels = accessLevelsOf(s.actions, catalog);
-    return s.notAction || levels.has('Write') || levels.has('Permissions management');
+  const writes = (st: Statement): boolean => {
+    const levels = accessLevelsOf(st.actions, catalog);
+    return st.notAction || levels.has('Write') || levels.has('Permissions management');
   };
-  const pab = ofBucket('aws_s3_bucket_public_access_block');
-  const sse = ofBucket('aws_s3_bucket_server_side_encryption_configuration');
-  const sseRule = sse?.attrs.rule?.[0];
-  const sseDefault = sseRule?.apply_server_side_encryption_by_default;
+  const bucketFacts = (bucket: Resource): BucketFacts => {
+    const ofBucket = (t: string): Resource | undefined =>
+      byType(t).find(
+        (x) => referencesIn(x.attrs.bucket).includes(bucket.address) || x.attrs.bucket === bucket.attrs.bucket,
+      );
+    const own = (d: PolicyDoc): boolean => d.where.startsWith('aws_s3_bucket_policy.') && d.owner === bucket.address;
+    const allows = docs
+      .filter(own)
+      .flatMap((d) => d.statements.filter((st) => st.effect === 'Allow').map((st) => ({ st, d })));
+    const pab = ofBucket('aws_s3_bucket_public_access_block');
+    const sseRule = ofBucket('aws_s3_bucket_server_side_encryption_configuration')?.attrs.rule?.[0];
+    const sseDefault = sseRule?.apply_server_side_encryption_by_default;
+    const lock = ofBucket('aws_s3_bucket_object_lock_configuration')?.attrs.rule?.default_retention;
+    const lockRule = Array.isArray(lock) ? lock[0] : lock;
+    return {
+      address: bucket.address,
+      name: readable(String(bucket.attrs.bucket)),
+      forceDestroy: bucket.attrs.force_destroy === true,
+      ...(ofBucket('aws_s3_bucket_versioning')
+        ? { versioning: ofBucket('aws_s3_bucket_versioning')!.attrs.versioning_configuration?.status }
+        : {}),
+      ...(pab
+        ? {
+            publicAccessBlock: Object.fromEntries(
+              ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].map((k) => [
+                k,
+                pab.attrs[k] === true,
+              ]),
+            ),
+          }
+        : {}),
+      ...(sseDefault
+        ? {
+            encryption: `${sseDefault.sse_algorithm}${sseDefault.kms_master_key_id ? ` with ${readable(String(sseDefault.kms_master_key_id))}` : ''}${sseRule.bucket_key_enabled ? ', S3 Bucket Key on' : ''}`,
+          }
+        : {}),
+      ...(ofBucket('aws_s3_bucket_ownership_controls')
+        ? { objectOwnership: ofBucket('aws_s3_bucket_ownership_controls')!.attrs.rule?.object_ownership }
+        : {}),
+      ...(lockRule
+        ? {
+            objectLock: `${lockRule.mode}, ${lockRule.days !== undefined ? `${lockRule.days} days` : `${lockRule.years} years`}`,
+          }
+        : {}),
+      ...(docs.find(own) ? { policy: docs.find(own)!.where } : {}),
+      writers: allows.filter(({ st }) => writes(st)).map(({ st, d }) => grantOf(st, d)),
+      otherAccess: allows.filter(({ st }) => !writes(st)).map(({ st, d }) => grantOf(st, d)),
+      denied: grants(docs, own).filter((g) => g.effect === 'Deny'),
+    };
+  };
+  // the log bucket: the trail's (or the remediation's) bucket; else the bucket whose policy lets CloudTrail write; else
+  // the only bucket
+  const bucketName = trailRes?.attrs.s3_bucket_name ?? params.S3BucketName;
+  const buckets = byType('aws_s3_bucket');
+  const cloudTrailWrites = (b: Resource): boolean =>
+    docs.some(
+      (d) =>
+        d.where.startsWith('aws_s3_bucket_policy.') &&
+        d.owner === b.address &&
+        d.statements.some(
+          (st) =>
+            st.effect === 'Allow' &&
+            writes(st) &&
+            st.principals?.some((p) => p.kind === 'Service' && p.value === 'cloudtrail.amazonaws.com'),
+        ),
+    );
+  const bucket =
+    buckets.find((b) => b.attrs.bucket === bucketName) ??
+    buckets.find(cloudTrailWrites) ??
+    (buckets.length === 1 ? buckets[0] : undefined);
 
   // the key: the trail's (or the remediation's) key; else the only key
   const keyRef = firstRef(trailRes?.attrs.kms_key_id) ?? firstRef(params.KmsKeyId);
@@ -516,39 +576,9 @@ export function describeStack(stack: string, json: Json, catalog: ActionCatalog)
       from: String(m.from),
       to: String(m.to),
     })),
-    ...(bucket
-      ? {
-          logBucket: {
-            address: bucket.address,
-            name: readable(String(bucket.attrs.bucket)),
-            forceDestroy: bucket.attrs.force_destroy === true,
-            ...(ofBucket('aws_s3_bucket_versioning')
-              ? { versioning: ofBucket('aws_s3_bucket_versioning')!.attrs.versioning_configuration?.status }
-              : {}),
-            ...(pab
-              ? {
-                  publicAccessBlock: Object.fromEntries(
-                    ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].map(
-                      (k) => [k, pab.attrs[k] === true],
-                    ),
-                  ),
-                }
-              : {}),
-            ...(sseDefault
-              ? {
-                  encryption: `${sseDefault.sse_algorithm}${sseDefault.kms_master_key_id ? ` with ${readable(String(sseDefault.kms_master_key_id))}` : ''}${sseRule.bucket_key_enabled ? ', S3 Bucket Key on' : ''}`,
-                }
-              : {}),
-            ...(ofBucket('aws_s3_bucket_ownership_controls')
-              ? { objectOwnership: ofBucket('aws_s3_bucket_ownership_controls')!.attrs.rule?.object_ownership }
-              : {}),
-            ...(docs.find(bucketPolicyDocs) ? { policy: docs.find(bucketPolicyDocs)!.where } : {}),
-            writers: bucketAllows.filter(({ s }) => writes(s)).map(({ s, d }) => grantOf(s, d)),
-            otherAccess: bucketAllows.filter(({ s }) => !writes(s)).map(({ s, d }) => grantOf(s, d)),
-            denied: grants(docs, bucketPolicyDocs).filter((g) => g.effect === 'Deny'),
-          },
-        }
-      : {}),
+    ...(bucket ? { logBucket: bucketFacts(bucket) } : {}),
+    otherBuckets: buckets.filter((b) => b !== bucket).map(bucketFacts),
+    ...(!bucket && bucketName !== undefined ? { deliversTo: readable(String(bucketName)) } : {}),
     ...(key || existingKey
       ? {
           key: {
@@ -707,7 +737,9 @@ function diagramOf(r: Omit<StackReview, 'diagram'>, resources: readonly Resource
   const has = (address?: string): boolean => address !== undefined && resources.some((x) => x.address === address);
   if (r.logBucket) node('bucket', lbl('S3 log bucket', r.logBucket.name, r.logBucket.address));
   if (r.key?.address) node('key', lbl('KMS key', r.key.aliases.join(', '), r.key.address));
-  else if (r.key?.existingKeyArn) node('key', lbl('existing KMS key', r.key.existingKeyArn));
+  else if (r.key?.existingKeyArn) node('key', lbl('KMS key (not in this stack)', r.key.existingKeyArn));
+  if (!r.logBucket && r.deliversTo) node('bucket', lbl('S3 log bucket (not in this stack)', r.deliversTo));
+  for (const [i, b] of r.otherBuckets.entries()) node(`bucket${i + 1}`, lbl('S3 bucket', b.name, b.address));
   const trailName = r.trail.baseline.find((b) => b.setting === 'trail name');
   if (r.trail.managed || trailName)
     node(
@@ -735,11 +767,11 @@ function diagramOf(r: Omit<StackReview, 'diagram'>, resources: readonly Resource
   if (r.recorder) node('recorder', lbl('AWS Config recorder', r.recorder.address));
 
   const value = (setting: string): BaselineRow | undefined => r.trail.baseline.find((b) => b.setting === setting);
-  if (
-    r.logBucket &&
-    (value('S3 bucket')?.trail === r.logBucket.name || value('S3 bucket')?.remediation === r.logBucket.name)
-  )
+  const bucketName = r.logBucket?.name ?? r.deliversTo;
+  if (bucketName && (value('S3 bucket')?.trail === bucketName || value('S3 bucket')?.remediation === bucketName))
     edge('trail', 'bucket', 'delivers log files');
+  if (r.key?.existingKeyArn && [value('KMS key')?.trail, value('KMS key')?.remediation].includes(r.key.existingKeyArn))
+    edge('trail', 'key', 'encrypts with');
   if (
     r.key?.address &&
     [value('KMS key')?.trail, value('KMS key')?.remediation].some((v) => v?.startsWith(`${r.key!.address}.`))
