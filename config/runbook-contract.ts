@@ -26,6 +26,14 @@ export const MAX_PARAMETER_VALUE_CHARS = 512;
  */
 export const MAX_PARAMETER_VALUES = 100;
 
+/**
+ * What AWS Config takes in one remediation parameter's static values (RemediationParameterValue.StaticValue.Values:
+ * 0 to 25 items, each 1 to 256 characters; the AWS Config API model as botocore ships it, `StaticValue`), tighter than
+ * SSM's own limits.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_StaticValue.html
+ */
+export const CONFIG_STATIC_VALUE_LIMITS = { maxValues: 25, maxChars: 256 } as const;
+
 /** Which configuration field each config-derived runbook parameter comes from (relative to the account). */
 const FIELD_OF: Readonly<Record<string, readonly string[]>> = {
   TrailName: ['trail', 'name'],
@@ -77,7 +85,14 @@ export function runbookValueProblems(account: AccountConfig): RunbookValueProble
   const doc = deployedRunbook();
   const params = trailRemediationParameters(account, account.kmsKey.existingKeyArn ?? COMPUTED, COMPUTED, {
     cloudWatchLogsRoleArn: COMPUTED,
-    trailTags: account.tags,
+    // What the stack sends (stacks/account-stack.ts standardTags): the account's tags and the three guard tags (the
+    // estate name, at most 32 characters, stands in at its longest).
+    trailTags: {
+      ...account.tags,
+      'cloudtrail-guard:estate': 'e'.repeat(32),
+      'cloudtrail-guard:stack': account.stackName,
+      'cloudtrail-guard:managed-by': 'cloudtrail-guard',
+    },
   });
   const out: RunbookValueProblem[] = [];
   for (const [name, p] of Object.entries(params)) {
@@ -95,13 +110,15 @@ export function runbookValueProblems(account: AccountConfig): RunbookValueProble
     const messages = converted.error
       ? [converted.error]
       : checkParameterValue(name, def, converted.value!).map((m) => m.replace(/^\w+: /, ''));
+    const maxChars = Math.min(MAX_PARAMETER_VALUE_CHARS, CONFIG_STATIC_VALUE_LIMITS.maxChars);
+    const maxValues = Math.min(MAX_PARAMETER_VALUES, CONFIG_STATIC_VALUE_LIMITS.maxValues);
     for (const v of values) {
-      if (v.length > MAX_PARAMETER_VALUE_CHARS) {
-        messages.push(`at most ${MAX_PARAMETER_VALUE_CHARS} characters as a runbook parameter value (${v.length})`);
+      if (v.length > maxChars) {
+        messages.push(`at most ${maxChars} characters in a remediation parameter value (AWS Config StaticValue), got ${v.length}`);
       }
     }
-    if (values.length > MAX_PARAMETER_VALUES) {
-      messages.push(`at most ${MAX_PARAMETER_VALUES} values in a runbook parameter (${values.length})`);
+    if (values.length > maxValues) {
+      messages.push(`at most ${maxValues} values in a remediation parameter (AWS Config StaticValue), got ${values.length}`);
     }
     for (const m of messages) out.push({ field, parameter: name, value: shown, rule: `accepted by the runbook parameter ${name}: ${m}` });
   }

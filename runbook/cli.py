@@ -7,7 +7,8 @@
   --params-file FILE         parameters as JSON {"Name": "value" | ["v1", "v2"]}
   --region REGION            the trail's home Region (default: AWS_REGION, then AWS_DEFAULT_REGION)
   --endpoint-url URL         send the calls to this endpoint (an emulator such as moto server)
-  --account-id ID            {{ global:ACCOUNT_ID }} (default: STS GetCallerIdentity; 123456789012 in a dry run)
+  --account-id ID            {{ global:ACCOUNT_ID }} (default: STS GetCallerIdentity; in a dry run the account of
+                             AutomationAssumeRole, else 123456789012)
   --file TEMPLATE            the runbook template (default: runbook/cloudtrail-remediation-action.yml)
   --json                     print the result as JSON
 
@@ -18,6 +19,7 @@ Exit status: 0 the execution ended Success, 1 it ended Failed, 2 usage error or 
 import argparse
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,14 +41,19 @@ def parse_params(args):
                 data = json.load(f)
         except (OSError, ValueError) as e:
             usage(f"--params-file {args.params_file!r}: {e}")
-        if not isinstance(data, dict):
-            usage(f"--params-file {args.params_file!r}: a JSON object of name to value or list of values")
+        ok = isinstance(data, dict) and all(
+            isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)) for v in data.values()
+        )
+        if not ok:
+            usage(f"--params-file {args.params_file!r}: a JSON object of name to a string or a list of strings")
         params.update(data)
     given = {}
     for item in args.param or []:
         if "=" not in item:
             usage(f"--param {item!r}: Name=Value")
         name, value = item.split("=", 1)
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,50}", name):
+            usage(f"--param {item!r}: the name is 1 to 50 letters, digits or _")
         given.setdefault(name, []).append(value)
     params.update({name: values[0] if len(values) == 1 else values for name, values in given.items()})
     return params
@@ -99,26 +106,44 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not args.region:
         usage("--region is required (or set AWS_REGION)")
+    if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", args.region):
+        usage(f"--region {args.region!r}: a Region such as us-east-1")
+    if args.account_id is not None and not re.fullmatch(r"\d{12}", args.account_id):
+        usage(f"--account-id {args.account_id!r}: 12 digits")
     params = parse_params(args)
     import boto3
     from local_automation import render_template, run_document
 
+    import yaml
+
     try:
         document = render_template(args.file)
-    except (OSError, ValueError) as e:
-        usage(f"--file {args.file!r}: {e}")
+        if not isinstance(document, dict):
+            raise ValueError("not a runbook (a YAML mapping)")
+    except (OSError, ValueError, AttributeError, RecursionError, yaml.YAMLError) as e:
+        usage(f"--file {args.file!r}: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
     partition = "aws-cn" if args.region.startswith("cn-") else "aws-us-gov" if args.region.startswith("us-gov-") else "aws"
     if args.dry_run:
         try:
             from moto import mock_aws
         except ImportError:
             usage("--dry-run runs against moto, which is not installed for this python3")
-        for k, v in {"AWS_ACCESS_KEY_ID": "dry-run", "AWS_SECRET_ACCESS_KEY": "dry-run"}.items():
-            os.environ[k] = v
+        for name in ("TrailName", "S3BucketName"):
+            if not isinstance(params.get(name), str) or not params[name]:
+                usage(f"--param {name}=... is required for a dry run (one value)")
+        # The dry run's account: --account-id, else the account of AutomationAssumeRole, else moto's default.
+        role = params.get("AutomationAssumeRole")
+        role_account = role.split(":")[4] if isinstance(role, str) and role.count(":") >= 5 else ""
+        account = args.account_id or (role_account if re.fullmatch(r"\d{12}", role_account) else "123456789012")
+        for k, v in {"AWS_ACCESS_KEY_ID": "dry-run", "AWS_SECRET_ACCESS_KEY": "dry-run", "MOTO_ACCOUNT_ID": account}.items():
+            os.environ[k] = v  # moto's documented way to set the account of mock_aws
         os.environ.pop("AWS_ENDPOINT_URL", None)
         with mock_aws():
-            seed(args.assume_state, params, args.region)
-            result = run_document(document, params, region=args.region, account_id=args.account_id or "123456789012",
+            try:
+                seed(args.assume_state, params, args.region)
+            except Exception as e:  # a parameter moto refuses when making the starting state
+                usage(f"--assume-state {args.assume_state}: the starting state cannot be made from these parameters: {e}")
+            result = run_document(document, params, region=args.region, account_id=account,
                                   partition=partition, session=boto3.session.Session(region_name=args.region))
     else:
         if args.endpoint_url:
@@ -130,7 +155,7 @@ def main(argv=None):
     if args.json:
         print(json.dumps({**result, "writes": writes}, indent=2, default=str))
     else:
-        where = f"dry run on moto from state {args.assume_state}" if args.dry_run else (args.endpoint_url or "AWS")
+        where = f"dry run on moto from state {args.assume_state}, account {account}" if args.dry_run else (args.endpoint_url or "AWS")
         print(f"runbook ({where}): {result['status']}")
         print(f"  calls: {' '.join(result['calls']) or 'none'}")
         print(f"  write calls: {' '.join(writes) or 'none'}")

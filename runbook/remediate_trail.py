@@ -54,6 +54,9 @@ THROTTLING_CODES = ("ThrottlingException", "Throttling", "TooManyRequestsExcepti
 THROTTLE_ATTEMPTS = 6
 THROTTLE_BACKOFF_SECONDS = 1.0
 
+#: Reads of a trail this run has just created that may still answer TrailNotFoundException, 2 s apart.
+READ_AFTER_WRITE_ATTEMPTS = 5
+
 #: The management event sources that ExcludeManagementEventSources accepts (EventSelector).
 EXCLUDABLE_SOURCES = ("kms.amazonaws.com", "rdsdata.amazonaws.com")
 
@@ -210,12 +213,19 @@ class Calls:
         raise AssertionError("unreachable")
 
     def read(self, op, **kwargs):
-        try:
-            return self.call(self.cloudtrail, op, **kwargs)
-        except (ClientError, BotoCoreError) as e:
-            if _code(e) == "TrailNotFoundException":
-                raise
-            raise _fail_call(_api_name(op), e, self.desired) from e
+        """A read. After this run wrote (CreateTrail), TrailNotFoundException is retried: CloudTrail documents no
+        read-after-write guarantee. GetTrail's TrailNotFoundException is raised as is (the trail is absent)."""
+        for attempt in range(READ_AFTER_WRITE_ATTEMPTS):
+            try:
+                return self.call(self.cloudtrail, op, **kwargs)
+            except (ClientError, BotoCoreError) as e:
+                missing = _code(e) == "TrailNotFoundException"
+                if missing and op == "get_trail" and not self.writes:
+                    raise
+                if not (missing and self.writes) or attempt == READ_AFTER_WRITE_ATTEMPTS - 1:
+                    raise _fail_call(_api_name(op), e, self.desired) from e
+            self.sleep(2)
+        raise AssertionError("unreachable")
 
     def write(self, op, **kwargs):
         api = _api_name(op)
@@ -235,7 +245,7 @@ def _api_name(op):
 def read_trail(calls, desired):
     """The trail by ARN, or None when it is absent. Raises RemediationError when it is homed elsewhere."""
     try:
-        trail = calls.read("get_trail", Name=desired["TrailARN"])["Trail"]
+        trail = calls.read("get_trail", Name=desired["TrailARN"]).get("Trail") or {}
     except ClientError as e:
         if _code(e) == "TrailNotFoundException":
             return None
@@ -349,10 +359,16 @@ def _explain_existing(calls, desired):
 
 
 def create_trail(calls, desired):
+    """CreateTrail. Returns None when it created the trail, or the trail as GetTrail reads it when another run created
+    it meanwhile (EventBridge delivers at least once, so two runs can race)."""
     try:
-        return calls.write("create_trail", **_create_request(desired))
+        calls.write("create_trail", **_create_request(desired))
+        return None
     except RemediationError as e:
         if "TrailAlreadyExistsException" in str(e):
+            raced = read_trail(calls, desired)
+            if raced is not None:
+                return raced
             where = _explain_existing(calls, desired)
             raise RemediationError(
                 f"{e}; the trail {desired['TrailARN']} is absent, but a trail named {desired['Name']} is visible here"
@@ -430,9 +446,16 @@ def selector_repair(response):
     if len(data) + 1 <= MAX_BASIC_SELECTORS:
         return {"EventSelectors": [dict(MANAGEMENT_BASIC_SELECTOR)] + data}
     full = next((s for s in data if s["ReadWriteType"] == "All"), None)
+    read_only = next((s for s in data if s["ReadWriteType"] == "ReadOnly"), None)
+    write_only = next((s for s in data if s["ReadWriteType"] == "WriteOnly"), None)
+    if full is None and read_only is not None and write_only is not None:
+        read_only["IncludeManagementEvents"] = True  # reads and writes, within the five selectors
+        write_only["IncludeManagementEvents"] = True
+        return {"EventSelectors": data}
     if full is None:
         raise RemediationError(
-            f"the trail has {len(data)} data-event selectors and none logs All; a management selector would make "
+            f"the trail has {len(data)} data-event selectors, none logs All and they do not cover both reads and writes; "
+            f"a management selector would make "
             f"{len(data) + 1}, over the {MAX_BASIC_SELECTORS} that CloudTrail allows: merge them or move to advanced selectors"
         )
     full["IncludeManagementEvents"] = True
@@ -474,16 +497,26 @@ def remediate(events, cloudtrail, kms, sleep=time.sleep, verify_attempts=3):
     calls = Calls(cloudtrail, kms, desired, sleep)
     trail = read_trail(calls, desired)
     if trail is None:
-        create_trail(calls, desired)
-    else:
+        trail = create_trail(calls, desired)  # a failed CreateTrail raises: there is nothing to start
+    failures = []  # a refused UpdateTrail or PutEventSelectors must not keep a stopped trail stopped
+    if trail is not None:
         update = setting_drift(calls, trail, desired)
         if update:
-            calls.write("update_trail", Name=desired["Name"], **update)
-    repair = selector_repair(calls.read("get_event_selectors", TrailName=desired["TrailARN"]))
-    if repair:
-        calls.write("put_event_selectors", TrailName=desired["Name"], **repair)
+            try:
+                calls.write("update_trail", Name=desired["Name"], **update)
+            except RemediationError as e:
+                failures.append(str(e))
+    try:
+        repair = selector_repair(calls.read("get_event_selectors", TrailName=desired["TrailARN"]))
+        if repair:
+            calls.write("put_event_selectors", TrailName=desired["Name"], **repair)
+    except RemediationError as e:
+        failures.append(str(e))
     if calls.read("get_trail_status", Name=desired["TrailARN"]).get("IsLogging") is not True:
         calls.write("start_logging", Name=desired["Name"])
+    if failures:
+        started = " (logging was started)" if any(w.startswith("StartLogging") for w in calls.writes) else ""
+        raise RemediationError("; ".join(failures) + started)
     # CloudTrail documents no read-after-write guarantee: verify a few times before calling it a failure.
     problems = verify(calls, desired)
     for _ in range(verify_attempts - 1):

@@ -106,7 +106,7 @@ def test_cli_dry_run_prints_the_one_write_for_a_stopped_trail():
     out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0] == "runbook (dry run on moto from state stopped): Success"
+    assert lines[0] == "runbook (dry run on moto from state stopped, account 123456789012): Success"
     assert "  write calls: StartLogging" in lines
     assert "  RemediateTrail.WriteCalls: StartLogging" in lines
 
@@ -129,3 +129,19 @@ def test_cli_usage_errors_are_one_line_and_exit_2():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert out.stderr == "runbook: --param 'TrailName': Name=Value\n"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--region", "not-a-region", "--param", "TrailName=x"], "runbook: --region 'not-a-region': a Region such as us-east-1\n"),
+    (["--region", "us-east-1", "--dry-run", "--param", "TrailName=a"], "runbook: --param S3BucketName=... is required for a dry run (one value)\n"),
+    (["--region", "us-east-1", "--param", "=x"], "runbook: --param '=x': the name is 1 to 50 letters, digits or _\n"),
+    (["--region", "us-east-1", "--account-id", "abc"], "runbook: --account-id 'abc': 12 digits\n"),
+    (["--region", "us-east-1", "--dry-run", "--file", "/etc/hostname"], None),
+])
+def test_cli_refuses_bad_arguments_in_one_line_with_exit_2(args, message):
+    out = subprocess.run([sys.executable, "runbook/cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.splitlines()) == 1
+    if message:
+        assert out.stderr == message

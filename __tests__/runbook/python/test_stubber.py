@@ -113,6 +113,7 @@ def test_shadow_trail_with_the_same_name_fails_clearly_when_aws_refuses_the_crea
     s = Stubbed()
     s.err("get_trail", "TrailNotFoundException", "Unknown trail", 404, {"Name": ARN})
     s.err("create_trail", "TrailAlreadyExistsException", f"Trail {TRAIL} already exists for customer: {ACCOUNT}", 400, None)
+    s.err("get_trail", "TrailNotFoundException", "Unknown trail", 404, {"Name": ARN})  # not a race: still absent
     west = ARN.replace(REGION, "us-west-2")
     s.ok("describe_trails", {"trailList": [trail(HomeRegion="us-west-2", TrailARN=west)]},
          {"trailNameList": [TRAIL], "includeShadowTrails": True})
@@ -202,6 +203,8 @@ def test_a_refused_write_fails_with_its_cause(rt, op, code, message, hint):
     s = Stubbed()
     s.ok("get_trail", {"Trail": trail(S3BucketName="moved-away")}, {"Name": ARN})
     s.err(op, code, message, 400, None)
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})  # the rest of the run still happens
+    s.ok("get_trail_status", LOGGING, {"Name": ARN})
     with pytest.raises(rt.RemediationError) as e:
         s.run(rt)
     s.cts.assert_no_pending_responses()
@@ -336,3 +339,57 @@ def test_trail_tags_go_to_create_trail_as_tags_list(rt):
     s.ok("get_trail_status", LOGGING, {"Name": ARN})
     s.verify_reads()
     assert s.run(rt, TrailTags=['{"Key":"team","Value":"security"}'])["WriteCalls"] == "CreateTrail"
+
+
+
+def test_a_run_that_loses_the_create_race_carries_on_with_the_trail_the_other_run_made(rt):
+    # EventBridge delivers at least once, so one DeleteTrail can start two executions.
+    s = Stubbed()
+    s.err("get_trail", "TrailNotFoundException", "Unknown trail", 404, {"Name": ARN})
+    s.err("create_trail", "TrailAlreadyExistsException", "Trail org-audit already exists", 400, None)
+    s.ok("get_trail", {"Trail": trail()}, {"Name": ARN})
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})
+    s.ok("get_trail_status", LOGGING, {"Name": ARN})
+    s.verify_reads()
+    out = s.run(rt)
+    assert out["WriteCalls"] == "none"  # the refused CreateTrail wrote nothing; the other run's trail is compliant
+
+
+def test_a_refused_update_still_starts_a_stopped_trail_then_fails_naming_it(rt):
+    s = Stubbed()
+    role = f"arn:aws:iam::{ACCOUNT}:role/ct-cwl"
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:g:*"
+    s.ok("get_trail", {"Trail": trail()}, {"Name": ARN})
+    s.err("update_trail", "InvalidCloudWatchLogsRoleArnException", "Access denied", 400, None)
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})
+    s.ok("get_trail_status", STOPPED, {"Name": ARN})
+    s.ok("start_logging", {}, {"Name": TRAIL})
+    with pytest.raises(rt.RemediationError, match=r"^UpdateTrail on trail org-audit failed with InvalidCloudWatchLogsRoleArnException.*\(logging was started\)$"):
+        s.run(rt, CloudWatchLogsLogGroupArn=group, CloudWatchLogsRoleArn=role)
+    s.cts.assert_no_pending_responses()
+
+
+def test_a_trail_that_lags_after_create_trail_is_still_started(rt):
+    s = Stubbed()
+    s.err("get_trail", "TrailNotFoundException", "Unknown trail", 404, {"Name": ARN})
+    s.ok("create_trail", {"Name": TRAIL, "TrailARN": ARN}, None)
+    s.err("get_event_selectors", "TrailNotFoundException", "Unknown trail", 404, {"TrailName": ARN})
+    s.ok("get_event_selectors", DEFAULT_SELECTORS, {"TrailName": ARN})
+    s.ok("get_trail_status", STOPPED, {"Name": ARN})
+    s.ok("start_logging", {}, {"Name": TRAIL})
+    s.verify_reads()
+    assert s.run(rt)["WriteCalls"] == "CreateTrail,StartLogging"
+
+
+def test_five_data_selectors_without_all_cover_reads_and_writes_with_one_of_each(rt):
+    s = Stubbed()
+    kinds = ["ReadOnly", "WriteOnly", "WriteOnly", "WriteOnly", "WriteOnly"]
+    data = [{"ReadWriteType": k, "IncludeManagementEvents": False, "DataResources": [{"Type": "AWS::S3::Object", "Values": [f"arn:aws:s3:::b{i}/"]}]}
+            for i, k in enumerate(kinds)]
+    expected = [{**d, "IncludeManagementEvents": i in (0, 1)} for i, d in enumerate(data)]
+    s.ok("get_trail", {"Trail": trail()}, {"Name": ARN})
+    s.ok("get_event_selectors", {"TrailARN": ARN, "EventSelectors": data}, {"TrailName": ARN})
+    s.ok("put_event_selectors", {"TrailARN": ARN}, {"TrailName": TRAIL, "EventSelectors": expected})
+    s.ok("get_trail_status", LOGGING, {"Name": ARN})
+    s.verify_reads(selectors={"TrailARN": ARN, "EventSelectors": expected})
+    assert s.run(rt)["WriteCalls"] == "PutEventSelectors"
