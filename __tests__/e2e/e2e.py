@@ -277,6 +277,7 @@ class Stack:
     role_arn: str | None
     work: Path = Path()
     creds: dict = field(default_factory=dict)
+    upstream: list = field(default_factory=list)  # Results of the stacks this one reads from (applied first)
     target_ids: dict[str, str] = field(default_factory=dict)  # attachment resource name -> moto target ID
 
     @property
@@ -336,7 +337,7 @@ def tree_digest(folder: Path) -> str:
 def endpoints_for(stack: Stack, endpoint: str) -> dict[str, str]:
     keys = {"sts", "iam"}  # the provider asks STS who it is (and assumes the deployment role through it)
     unknown = []
-    for rtype in stack.tf.get("resource", {}):
+    for rtype in [*stack.tf.get("resource", {}), *stack.tf.get("data", {})]:
         key = next((v for k, v in ENDPOINT_KEYS.items() if rtype.startswith(k)), None)
         if key is None:
             unknown.append(rtype)
@@ -913,6 +914,8 @@ class Result:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: Set once the apply ended (well or not): the stacks that read from this one wait for it.
+    apply_ended: threading.Event = field(default_factory=threading.Event)
 
 
 def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
@@ -922,12 +925,20 @@ def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
         shutil.copytree(s.src, s.work, dirs_exist_ok=True)
         (s.work / "e2e_override.tf.json").write_text(json.dumps(override_for(s, moto.endpoint), indent=2))
         tf.init(s.work, s.label)
-        rc, out, err = tf(s.work, ["apply", "-auto-approve", "-input=false", "-no-color"], TF_APPLY_S,
-                          f"{s.label}: terraform apply")
-        if rc != 0:
-            raise Failure(f"{s.label}: terraform apply failed: {errors_of(out + err)}")
+        for up in s.upstream:
+            while not up.apply_ended.wait(1):
+                _remaining(TF_APPLY_S, f"{s.label}: waiting for {up.label} to apply")
+            if not up.applied:
+                raise Failure(f"{s.label}: not applied: it reads from {up.label}, which did not apply")
+        try:
+            rc, out, err = tf(s.work, ["apply", "-auto-approve", "-input=false", "-no-color"], TF_APPLY_S,
+                              f"{s.label}: terraform apply")
+            if rc != 0:
+                raise Failure(f"{s.label}: terraform apply failed: {errors_of(out + err)}")
+            res.applied = True
+        finally:
+            res.apply_ended.set()
         m = re.search(r"Resources: (\d+) added", out)
-        res.applied = True
         res.notes.append(f"applied {m.group(1) if m else '?'} resources ({time.time() - t0:.0f} s)")
         t1 = time.time()
         tf.plan_is_empty(s.work, s.label, "after the apply")
@@ -972,7 +983,27 @@ def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
     except Exception as e:  # a bug in the harness or an unexpected moto answer: still one line, with its type
         res.failures.append(f"{s.label}: {type(e).__name__}: {e}")
     finally:
+        res.apply_ended.set()
         res.seconds = time.time() - t0
+
+
+_ACCOUNT_IN_ARN = re.compile(r"arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
+
+
+def upstream_of(stacks: list[Stack]) -> dict[str, list[str]]:
+    """For each stack, the stacks it must wait for: a stack whose data sources read another account's resources (the
+    central log archive's key, say) is applied after the stacks of that account have applied.
+    @throws Failure when two stacks read each other's accounts (no order exists)"""
+    by_account: dict[str, list[str]] = {}
+    for s in stacks:
+        by_account.setdefault(s.account, []).append(s.label)
+    ups = {s.label: sorted({u for a in _ACCOUNT_IN_ARN.findall(json.dumps(s.tf.get("data", {})))
+                            if a != s.account for u in by_account.get(a, [])}) for s in stacks}
+    for label, us in ups.items():
+        for u in us:
+            if label in ups[u]:
+                raise Failure(f"{label} and {u} read each other's accounts: no order to apply them in")
+    return ups
 
 
 def run_example(example: str, stacks: list[Stack], tf: Terraform, work: Path,
@@ -981,9 +1012,11 @@ def run_example(example: str, stacks: list[Stack], tf: Terraform, work: Path,
     try:
         moto.start()
         prepare_world(moto, stacks)
+        ups = upstream_of(stacks)
         futures = []
         for s in stacks:
             s.work = work / example / s.name
+            s.upstream = [results[u] for u in ups[s.label]]
             futures.append(pool.submit(run_stack, moto, tf, s, results[s.label]))
         for f in futures:
             f.result()

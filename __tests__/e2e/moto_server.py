@@ -1,4 +1,4 @@
-"""moto's server on loopback, with two narrow extensions for what moto 5.2.1 lacks. Each is named in EXTENSIONS,
+"""moto's server on loopback, with narrow extensions for what moto 5.2.1 lacks. Each is named in EXTENSIONS,
 which the e2e prints.
 
 Usage: python3 __tests__/e2e/moto_server.py <port>   (binds 127.0.0.1 only)
@@ -18,7 +18,21 @@ are its TagsList: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/
 behaviour is that the tags go with the trail; the extension makes DeleteTrail forget them, so the e2e holds under that
 behaviour, the stricter one.
 
-3. AWS Config remediation configurations: moto 5.2.1 implements no PutRemediationConfigurations, DescribeRemediationConfigurations or
+3. Reads across accounts, which the central log archive needs (an account's trail delivers to the archive account's
+bucket, encrypted with its key): moto keeps S3 and KMS per account, so CreateTrail finds no bucket of another account
+(S3 bucket names are global in a partition: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)
+and DescribeKey finds no key of another account ("To perform this operation on a KMS key in a different AWS account,
+specify the key ARN or alias ARN": https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html). The
+extension looks the bucket up in every account of the partition, and a DescribeKey by an ARN of another account in
+that account; permissions are still not evaluated (moto evaluates no IAM policy).
+
+4. KMS GetKeyRotationStatus leaves out RotationPeriodInDays, and EnableKeyRotation ignores it, in moto 5.2.1; the
+provider then reads 0 for a key created with rotation_period_in_days and plans a change forever. The extension keeps
+the period EnableKeyRotation was given (365 when none, as the API reference says) and returns it while rotation is on.
+https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html
+https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyRotationStatus.html
+
+5. AWS Config remediation configurations: moto 5.2.1 implements no PutRemediationConfigurations, DescribeRemediationConfigurations or
 DeleteRemediationConfiguration (moto/config/responses.py has no such method; the call ends in NotImplementedError),
 so `aws_config_remediation_configuration` cannot be applied. This extension stores each configuration exactly as sent
 and returns it in the shape of the API reference; it checks only what the API reference names as an error of these
@@ -35,11 +49,17 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 import threading
 import uuid
 
-from moto.cloudtrail.models import CloudTrailBackend
+from moto.cloudtrail.exceptions import S3BucketDoesNotExistException
+from moto.cloudtrail.models import CloudTrailBackend, Trail
+from moto.kms.exceptions import NotFoundException
+from moto.kms.models import kms_backends
+from moto.kms.responses import KmsResponse
+from moto.s3.models import s3_backends
 from moto.config.exceptions import NoSuchConfigRuleException
 from moto.config.responses import ConfigResponse
 from moto.core.exceptions import JsonRESTError
@@ -50,6 +70,10 @@ EXTENSIONS = (
     "__tests__/e2e/moto_server.py resolves the ARN first",
     "moto 5.2.1 CloudTrail DeleteTrail keeps the trail's tags for a trail created again under its name: "
     "__tests__/e2e/moto_server.py deletes them with the trail",
+    "moto 5.2.1 keeps S3 and KMS per account: __tests__/e2e/moto_server.py finds a trail's bucket in any account of "
+    "the partition and answers a DescribeKey by an ARN of another account from that account",
+    "moto 5.2.1 KMS EnableKeyRotation/GetKeyRotationStatus drop RotationPeriodInDays: __tests__/e2e/moto_server.py "
+    "keeps and returns it",
     "moto 5.2.1 has no Put/Describe/DeleteRemediationConfiguration(s): __tests__/e2e/moto_server.py stores each "
     "configuration as sent and returns it (it never runs a remediation)",
 )
@@ -67,6 +91,60 @@ def _by_name_or_arn(method):
 
 CloudTrailBackend.start_logging = _by_name_or_arn(CloudTrailBackend.start_logging)  # type: ignore[method-assign]
 CloudTrailBackend.stop_logging = _by_name_or_arn(CloudTrailBackend.stop_logging)  # type: ignore[method-assign]
+
+
+def _bucket_in_any_account(self: Trail) -> None:
+    for account in list(s3_backends.keys()):
+        try:
+            s3_backends[account][self.partition].get_bucket(self.bucket_name)
+            return
+        except Exception:  # moto's MissingBucket in that account
+            continue
+    raise S3BucketDoesNotExistException(f"S3 bucket {self.bucket_name} does not exist!")
+
+
+Trail.check_bucket_exists = _bucket_in_any_account  # type: ignore[method-assign]
+
+_ARN = re.compile(r"arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):(key|alias)/.+")
+_own_describe_key = KmsResponse.describe_key
+
+
+def _describe_key_across_accounts(self: KmsResponse) -> str:
+    key_id = self._get_param("KeyId") or ""
+    m = _ARN.fullmatch(key_id)
+    if not m or m.group(2) == self.current_account:
+        return _own_describe_key(self)
+    backend = kms_backends[m.group(2)][m.group(1)]
+    try:
+        key = backend.describe_key(key_id if m.group(3) == "alias" else backend.get_key_id(key_id))
+    except (KeyError, TypeError, AttributeError):  # moto's lookups of an unknown key or alias
+        raise NotFoundException(f"Key '{key_id}' does not exist") from None
+    return json.dumps(key.to_dict())
+
+
+KmsResponse.describe_key = _describe_key_across_accounts  # type: ignore[method-assign]
+
+_own_enable_rotation = KmsResponse.enable_key_rotation
+_own_rotation_status = KmsResponse.get_key_rotation_status
+
+
+def _enable_key_rotation(self: KmsResponse) -> str:
+    out = _own_enable_rotation(self)
+    key = self.kms_backend.keys[self.kms_backend.get_key_id(self._get_param("KeyId"))]
+    key.e2e_rotation_period_in_days = self._get_param("RotationPeriodInDays") or 365
+    return out
+
+
+def _get_key_rotation_status(self: KmsResponse) -> str:
+    out = json.loads(_own_rotation_status(self))
+    key = self.kms_backend.keys[self.kms_backend.get_key_id(self._get_param("KeyId"))]
+    if out.get("KeyRotationEnabled"):
+        out["RotationPeriodInDays"] = getattr(key, "e2e_rotation_period_in_days", 365)
+    return json.dumps(out)
+
+
+KmsResponse.enable_key_rotation = _enable_key_rotation  # type: ignore[method-assign]
+KmsResponse.get_key_rotation_status = _get_key_rotation_status  # type: ignore[method-assign]
 
 
 def _delete_trail_and_its_tags(method):

@@ -131,3 +131,45 @@ def test_packed_mirror_is_told_from_the_cli_config(tmp_path):
     assert e2e.packed_mirror(cli) is False
     (mirror / "registry.terraform.io/hashicorp/aws/terraform-provider-aws_5.100.0_linux_amd64.zip").write_bytes(b"")
     assert e2e.packed_mirror(cli) is True
+
+
+def test_a_stack_that_reads_another_accounts_resources_waits_for_that_accounts_stacks():
+    archive = stack({"aws_s3_bucket": {"b": {}}})
+    archive.account, archive.name = "444444444444", "archive"
+    member = stack({"aws_cloudtrail": {"t": {}}})
+    member.tf["data"] = {"aws_kms_key": {"k": {"key_id": "arn:aws:kms:eu-west-1:444444444444:alias/archive"}}}
+    own = stack({})
+    own.account, own.name = "333333333333", "own"
+    own.tf["data"] = {"aws_caller_identity": {"me": {}}, "aws_iam_role": {"r": {"name": "arn:aws:iam::333333333333:role/x"}}}
+    assert e2e.upstream_of([archive, member, own]) == {"ex/archive": [], "ex/st": ["ex/archive"], "ex/own": []}
+    archive.tf["data"] = {"aws_iam_role": {"r": {"name": "arn:aws:iam::222222222222:role/x"}}}
+    with pytest.raises(e2e.Failure, match="read each other's accounts"):
+        e2e.upstream_of([archive, member])
+
+
+@mock_aws
+def test_moto_extension_reads_across_accounts_and_keeps_the_rotation_period():
+    from moto.core import DEFAULT_ACCOUNT_ID
+    import os
+    os.environ["MOTO_ACCOUNT_ID"] = "444444444444"
+    try:
+        kms = boto3.client("kms", region_name="eu-west-1")
+        key = kms.create_key()["KeyMetadata"]
+        kms.create_alias(AliasName="alias/archive", TargetKeyId=key["KeyId"])
+        kms.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=180)
+        assert kms.get_key_rotation_status(KeyId=key["KeyId"])["RotationPeriodInDays"] == 180
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="e2e-archive-bucket")
+    finally:
+        del os.environ["MOTO_ACCOUNT_ID"]
+    # Now as the default account: the archive's key by alias ARN and key ARN, and a trail into its bucket.
+    kms = boto3.client("kms", region_name="eu-west-1")
+    got = kms.describe_key(KeyId="arn:aws:kms:eu-west-1:444444444444:alias/archive")["KeyMetadata"]
+    assert got["Arn"] == key["Arn"] and got["AWSAccountId"] == "444444444444"
+    assert kms.describe_key(KeyId=key["Arn"])["KeyMetadata"]["KeyId"] == key["KeyId"]
+    with pytest.raises(kms.exceptions.NotFoundException):
+        kms.describe_key(KeyId="arn:aws:kms:eu-west-1:444444444444:alias/none")
+    ct = boto3.client("cloudtrail", region_name="us-east-1")
+    trail = ct.create_trail(Name="member-trail", S3BucketName="e2e-archive-bucket")
+    assert trail["S3BucketName"] == "e2e-archive-bucket" and f":{DEFAULT_ACCOUNT_ID}:" in trail["TrailARN"]
+    with pytest.raises(ct.exceptions.S3BucketDoesNotExistException):
+        ct.create_trail(Name="member-trail-2", S3BucketName="e2e-no-such-bucket")
