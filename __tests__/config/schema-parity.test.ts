@@ -294,14 +294,15 @@ const PROBES: Array<[string, Config, ReadonlyArray<string | number>, unknown[]]>
     'accounts[].trail.snsTopicName',
     base(),
     ['accounts', 0, 'trail', 'snsTopicName'],
-    ['x', 'a'.repeat(256), 'a'.repeat(257), 'a.fifo', 'null', 'NaN', '', 'a b'],
+    // 200, not 256: the topic's ARN must fit AWS Config's 256-character static value, a cross-field rule (Region, account).
+    ['x', 'a'.repeat(200), 'a'.repeat(257), 'a.fifo', 'null', 'NaN', '', 'a b'],
   ],
   [
     'accounts[].trail.cloudWatchLogs.logGroupName',
     base(),
     ['accounts', 0, 'trail', 'cloudWatchLogs', 'logGroupName'],
-    // 400, not 512: the name's ARN must fit the runbook's 512-character parameter too, a cross-field rule (Region, partition).
-    ['/aws/cloudtrail/x', 'aws/x', '/x/null', 'undefined', 'a'.repeat(400), 'a'.repeat(513), 'a b', 'a#b', ''],
+    // 200, not 512: the name's ARN must fit AWS Config's 256-character static value, a cross-field rule (Region, partition).
+    ['/aws/cloudtrail/x', 'aws/x', '/x/null', 'undefined', 'a'.repeat(200), 'a'.repeat(513), 'a b', 'a#b', ''],
   ],
   [
     'accounts[].trail.cloudWatchLogs.retentionInDays',
@@ -427,12 +428,13 @@ const PROBES: Array<[string, Config, ReadonlyArray<string | number>, unknown[]]>
       { 'a\u2028': 'b' },
       { a: 'b\u2028' },
       { a: 'b\u200b' },
-      { a: 'x'.repeat(256) },
+      // 200, not 256: each tag also travels as one {"Key","Value"} static value of at most 256 characters (TrailTags).
+      { a: 'x'.repeat(200) },
       { a: 'x'.repeat(257) },
       { '': 'x' },
       { ['k'.repeat(128)]: 'v' },
       { ['k'.repeat(129)]: 'v' },
-      manyTags(47),
+      manyTags(22), // with the three guard tags, AWS Config's 25 static values (TrailTags)
       manyTags(48),
       { 'cost center': 'a b' },
       { café: 'ünïcode' },
