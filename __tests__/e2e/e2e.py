@@ -82,7 +82,8 @@ ENDPOINT_KEYS = {
 #: Resource types that must refuse destruction (prevent_destroy): the log bucket, the trail key, the trail.
 PROTECTED_TYPES = ("aws_s3_bucket", "aws_kms_key", "aws_cloudtrail")
 
-WRITE_CALLS = {"CreateTrail", "UpdateTrail", "StartLogging", "PutEventSelectors", "PutInsightSelectors"}
+WRITE_CALLS = {"CreateTrail", "UpdateTrail", "StartLogging", "PutEventSelectors", "PutInsightSelectors", "AddTags",
+               "RemoveTags"}
 NEVER_CALLED = {"DeleteTrail", "StopLogging"}
 
 
@@ -503,6 +504,24 @@ class Terraform:
         if rc != 0:
             raise Failure(f"{label}: terraform init failed: {errors_of(out + err)}")
 
+    def state_values(self, wd: Path, label: str) -> tuple[dict, list[dict]]:
+        """(outputs by name, managed resources as {type, name, values}) of the local state in `wd`. Read from the state
+        file itself when it is format version 4 (saves a terraform process: the provider's start costs seconds of CPU);
+        else from `terraform show -json`. https://developer.hashicorp.com/terraform/language/state"""
+        try:
+            raw = json.loads((wd / "terraform.tfstate").read_text())
+        except (OSError, ValueError):
+            raw = {}
+        if raw.get("version") == 4:
+            outputs = {k: v.get("value") for k, v in (raw.get("outputs") or {}).items()}
+            resources = [{"type": r["type"], "name": r["name"], "values": inst.get("attributes") or {}}
+                         for r in raw.get("resources") or [] if r.get("mode") == "managed"
+                         for inst in r.get("instances") or [] if "index_key" not in inst]
+            return outputs, resources
+        shown = self.state(wd, label)
+        outputs = {k: v["value"] for k, v in shown["values"].get("outputs", {}).items()}
+        return outputs, shown["values"]["root_module"]["resources"]
+
     def state(self, wd: Path, label: str) -> dict:
         rc, out, err = self(wd, ["show", "-json", "-no-color"], TF_PLAN_S, f"{label}: terraform show")
         if rc != 0:
@@ -570,11 +589,31 @@ def plan_changes(plan: dict) -> list[str]:
     return lines or ["(terraform reported a change but listed none)"]
 
 
+def forget_in_scratch_state(state_file: Path, addresses: list[str]) -> None:
+    """What `terraform state rm` does to a local state, done to the scratch copy's file directly (a terraform process
+    costs seconds of CPU for the provider's schema): the resources go, the serial goes up.
+    @throws Failure when the state is not format version 4 or does not hold an address"""
+    state = json.loads(state_file.read_text())
+    if state.get("version") != 4:
+        raise Failure(f"{state_file}: state format {state.get('version')}, not 4")
+    keep, gone = [], set()
+    for r in state["resources"]:
+        address = f"{r['type']}.{r['name']}"
+        if r.get("mode") == "managed" and "module" not in r and address in addresses:
+            gone.add(address)
+        else:
+            keep.append(r)
+    if gone != set(addresses):
+        raise Failure(f"{state_file}: no {sorted(set(addresses) - gone)} to forget")
+    state["resources"], state["serial"] = keep, state["serial"] + 1
+    state_file.write_text(json.dumps(state, indent=2))
+
+
 def refused_destroys(tf: Terraform, wd: Path, label: str, protected: list[str]) -> list[str]:
     """In a scratch copy of `wd` (same state file, copied): plan -destroy until it succeeds; each "Instance cannot be
-    destroyed" names a resource with prevent_destroy, which the scratch state then forgets (state rm), so the next
+    destroyed" names a resource with prevent_destroy, which the scratch state then forgets, so the next
     refusal on the same dependency path is reached. Returns the refused addresses. Nothing is destroyed: only plans run,
-    and only the scratch copy's state changes. https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle"""
+    and only the scratch copy's state file changes. https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle"""
     scratch = wd.parent / f"{wd.name}.destroy-check"
     if scratch.exists():
         shutil.rmtree(scratch)
@@ -608,9 +647,7 @@ def refused_destroys(tf: Terraform, wd: Path, label: str, protected: list[str]) 
             if sorted(refused) == protected:
                 # Every declared prevent_destroy was refused; a further round only shows the rest would be destroyed.
                 return refused
-            rc, out, err = tf(scratch, ["state", "rm", "-no-color", *found], TF_PLAN_S, f"{label}: state rm (scratch)")
-            if rc != 0:
-                raise Failure(f"{label}: terraform state rm in the scratch copy failed: {errors_of(out + err)}")
+            forget_in_scratch_state(scratch / "terraform.tfstate", found)
         raise Failure(f"{label}: plan -destroy was still refused after 6 rounds: {refused}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -761,9 +798,7 @@ class Deployed:
 
 
 def read_deployed(moto: Moto, tf: Terraform, s: Stack) -> Deployed:
-    state = tf.state(s.work, s.label)
-    outputs = {k: v["value"] for k, v in state["values"].get("outputs", {}).items()}
-    resources = state["values"]["root_module"]["resources"]
+    outputs, resources = tf.state_values(s.work, s.label)
     by_type: dict[str, list[dict]] = {}
     for r in resources:
         by_type.setdefault(r["type"], []).append(r)
@@ -796,7 +831,7 @@ def read_deployed(moto: Moto, tf: Terraform, s: Stack) -> Deployed:
     trail, logging, selectors = read_trail(ct, trail_arn)
     if trail is None and not s.resources("aws_cloudtrail"):
         # The stack leaves the trail to the runbook (trail.manage: false): its first run creates it.
-        first = run_runbook(moto, s, deployed, f"{s.label}: first run (trail not managed by terraform)")
+        [first] = run_runbook(moto, s, deployed, f"{s.label}: first run (trail not managed by terraform)")
         if first.get("status") != "Success" or "CreateTrail" not in (first.get("calls") or []):
             raise Failure(f"{s.label}: the first run did not create the trail: {first.get('status')} "
                           f"{first.get('failure')} {first.get('calls')}")
@@ -837,8 +872,9 @@ def read_deployed(moto: Moto, tf: Terraform, s: Stack) -> Deployed:
     return deployed
 
 
-def run_runbook(moto: Moto, s: Stack, d: Deployed, label: str) -> dict:
-    """Runs the deployed document in a process of its own, as the automation role (assumed through moto's STS)."""
+def run_runbook(moto: Moto, s: Stack, d: Deployed, label: str, runs: int = 1) -> list[dict]:
+    """Runs the deployed document `runs` times in turn, in a process of its own, as the automation role (assumed
+    through moto's STS); returns run_document's result of each run."""
     sts = moto.client("sts", s.region, creds=s.creds)
     creds = sts.assume_role(RoleArn=d.automation_role, RoleSessionName="e2e-automation")["Credentials"]
     partition = d.trail_arn.split(":")[1]
@@ -850,16 +886,18 @@ def run_runbook(moto: Moto, s: Stack, d: Deployed, label: str) -> dict:
         "AWS_DEFAULT_REGION": s.region,
     })
     request = json.dumps({"content": d.document, "parameters": d.parameters, "region": s.region,
-                          "account_id": s.account, "partition": partition})
+                          "account_id": s.account, "partition": partition, "runs": runs})
     rc, out, err = run([sys.executable, str(HERE / "run_deployed_runbook.py")], cwd=ROOT, env=env, limit=RUNBOOK_S,
                        what=f"{label}: runbook", stdin=request)
     if rc != 0 or not out.strip():
         raise Failure(f"{label}: the runbook runner failed (exit {rc}): {(err or out).strip()[-2000:]}")
-    result = json.loads(out.strip().splitlines()[-1])
+    answer = json.loads(out.strip().splitlines()[-1])
     role_name = d.automation_role.rsplit("/", 1)[-1]
-    if result.get("caller") != f"arn:{partition}:sts::{s.account}:assumed-role/{role_name}/e2e-automation":
-        raise Failure(f"{label}: the runbook ran as {result.get('caller')}, not the automation role of {s.account}")
-    return result
+    if answer.get("caller") != f"arn:{partition}:sts::{s.account}:assumed-role/{role_name}/e2e-automation":
+        raise Failure(f"{label}: the runbook ran as {answer.get('caller')}, not the automation role of {s.account}")
+    if len(answer.get("results") or []) != runs:
+        raise Failure(f"{label}: the runner returned {len(answer.get('results') or [])} results, not {runs}")
+    return answer["results"]
 
 
 def recover(moto: Moto, tf: Terraform, s: Stack, d: Deployed, brk: Break) -> None:
@@ -872,7 +910,9 @@ def recover(moto: Moto, tf: Terraform, s: Stack, d: Deployed, brk: Break) -> Non
     if not brk.took(trail, logging):
         raise Failure(f"{label}: moto did not take the break (trail {trail}, IsLogging {logging}); the recovery "
                       "would prove nothing")
-    first = run_runbook(moto, s, d, label)
+    # Two runs in one process: the first repairs; the trail is read after both (the second, if right, changed nothing:
+    # its calls below say so, and a trail it changed would differ from the baseline or fail the plan).
+    first, second = run_runbook(moto, s, d, label, runs=2)
     if first.get("status") != "Success":
         raise Failure(f"{label}: the runbook ended {first.get('status')}: {first.get('failure')}; calls "
                       f"{first.get('calls')}")
@@ -888,7 +928,6 @@ def recover(moto: Moto, tf: Terraform, s: Stack, d: Deployed, brk: Break) -> Non
         diffs = diff_paths(d.baseline, trail, None) + ([] if logging is True else [f"IsLogging: {logging}"]) + \
             diff_paths(d.selectors, rest, None)
         problems.append(f"after the runbook the trail is not back at the baseline: {'; '.join(diffs)}")
-    second = run_runbook(moto, s, d, f"{label} (second run)")
     writes = WRITE_CALLS & set(second.get("calls") or [])
     if second.get("status") != "Success" or writes:
         problems.append(f"a second run ended {second.get('status')} with write calls {sorted(writes)} "

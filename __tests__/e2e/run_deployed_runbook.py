@@ -5,8 +5,10 @@ the endpoint in AWS_ENDPOINT_URL (moto). boto3 honours AWS_ENDPOINT_URL as the e
 https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
 
 stdin: JSON {"content": <document text as GetDocument returned it>, "parameters": {name: str | [str]},
-             "region": str, "account_id": str, "partition": str}
-stdout: one line of JSON, the result of run_document plus "caller": the ARN that STS GetCallerIdentity returned.
+             "region": str, "account_id": str, "partition": str, "runs": int (default 1)}
+stdout: one line of JSON {"results": [the result of run_document, for each run in turn], "caller": the ARN that STS
+        GetCallerIdentity returned}. Runs after the first start from what the one before left (a second run of the
+        runbook must write nothing).
 Exit status 0 whenever a result was printed (the result says Success or Failed); 2 when the input is unusable.
 """
 import json
@@ -22,6 +24,7 @@ def main() -> int:
         request = json.load(sys.stdin)
         content, parameters = request["content"], request["parameters"]
         region, account_id, partition = request["region"], request["account_id"], request["partition"]
+        runs = int(request.get("runs", 1))
     except (ValueError, KeyError, TypeError) as e:
         print(f"run_deployed_runbook: bad request: {e}", file=sys.stderr)
         return 2
@@ -34,9 +37,9 @@ def main() -> int:
 
     session = boto3.session.Session(region_name=region)
     caller = session.client("sts").get_caller_identity()["Arn"]
-    result = run_document(content, parameters, region=region, account_id=account_id, partition=partition, session=session)
-    result["caller"] = caller
-    print(json.dumps(result, default=str))
+    results = [run_document(content, parameters, region=region, account_id=account_id, partition=partition,
+                            session=session) for _ in range(runs)]
+    print(json.dumps({"results": results, "caller": caller}, default=str))
     return 0
 
 
