@@ -83,6 +83,7 @@ export function pureSet(setup: Setup): PolicySet {
     cwlTrust: account.trail.cloudWatchLogs ? cloudWatchLogsTrustPolicy() : undefined,
     permissions: automationPermissionsPolicy({
       ...common,
+      allowTagging: true, // the stack's runbook tags a trail it re-creates (TrailTags)
       bucketArn: account.logBucket.arn,
       kmsKeyArn: KEY_ARN,
       isOrganizationTrail: account.trail.isOrganizationTrail,

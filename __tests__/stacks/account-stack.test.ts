@@ -193,7 +193,8 @@ describe.each(all.map((s) => [s.name, s] as const))('%s', (name, s) => {
     expect(p.AutomationAssumeRole).toEqual({ name: 'AutomationAssumeRole', static_value: `\${${addressIn(j, 'aws_iam_role', 'automation-role')}.arn}` });
     expect(ofConstruct(j, 'aws_iam_role', 'automation-role').name).toBe(`cloudtrail-guard-automation-${region}`);
     for (const x of rem.parameter) {
-      expect(Object.keys(x).sort()).toEqual(['name', 'static_value']);
+      // TrailTags is the one StringList: its tags travel as static_values (FC-08: two or more values).
+      expect([x.name, Object.keys(x).sort()]).toEqual([x.name, ['name', x.name === 'TrailTags' ? 'static_values' : 'static_value']]);
     }
     expect(p.IsOrganizationTrail.static_value).toBe('false');
     for (const b of ['IsMultiRegionTrail', 'IncludeGlobalServiceEvents', 'EnableLogFileValidation']) expect(p[b].static_value).toBe('true');
