@@ -129,7 +129,10 @@ export function readable(s: string): string {
 /** The account ID of an IAM ARN, or `undefined`. */
 const accountOf = (arn: string): string | undefined => /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
 
-/** Whether the principal `p` is one of those `q` stands for (the same, a pattern over it, its account's root, anyone). */
+/**
+ * Whether the principal `p` is one of those `q` stands for (the same, a pattern over it, its account's root, anyone).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
 export function principalCovers(q: Principal, p: Principal): boolean {
   if (q.kind === '*') return true;
   if (p.kind === '*') return false;
@@ -143,7 +146,12 @@ export function principalCovers(q: Principal, p: Principal): boolean {
   );
 }
 
-/** A principal in plain words. */
+/**
+ * A principal in plain words. An account's root (or its 12-digit ID) stands for the account: the account's IAM
+ * policies decide which of its principals may (for a KMS key, that is what the key policy's root statement enables).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+ */
 export function principalText(p: Principal): string {
   if (p.kind === '*') return 'anyone';
   if (p.kind === 'Service') return `the service ${p.value}`;

@@ -208,7 +208,7 @@ export interface StackReview {
 
 /**
  * Provider defaults of `aws_cloudtrail` for the baseline attributes a configuration may leave out (hashicorp/aws
- * 5.100.0; checked by planning a trail without them, __tests__/review/review.test.ts).
+ * 5.100.0; checked by planning a trail without them, __tests__/terraform/cloudtrail-defaults.test.ts).
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudtrail
  */
 export const CLOUDTRAIL_DEFAULTS: Readonly<Record<string, unknown>> = {
