@@ -25,7 +25,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { terraformAvailability } from './offline-terraform';
+import { findProviderMirror, terraformAvailability } from './offline-terraform';
+import { writeCliConfig } from './terraform-cli-config';
 
 /** The repository root. */
 const ROOT = resolve(__dirname, '..');
@@ -113,8 +114,9 @@ function main(): Promise<number> {
     console.log(skippedSummary(stackCount, why));
     return Promise.resolve(finish(0));
   }
-  const a = terraformAvailability();
-  if (!a.ok) throw new Error('unreachable');
+  // A CLI configuration of the e2e's own: the shared one under .tmp/ is rewritten by other test runs while this one
+  // reads it (seen: a terraform init failed on the half-written file).
+  const cliConfig = writeCliConfig(findProviderMirror()!, join(tmp, 'cli.tfrc'));
 
   // The harness's own checks first (its override, its readings, the moto extensions): a minute at most.
   const checks = spawnSync('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', join('__tests__', 'e2e')], {
@@ -140,7 +142,7 @@ function main(): Promise<number> {
   const deadline = (t0 + (TOTAL_S - DRIVER_MARGIN_S) * 1000) / 1000;
   const child = spawn(
     'python3',
-    [join(ROOT, '__tests__', 'e2e', 'e2e.py'), '--synth', join(tmp, 'synth'), '--work', work, '--cli-config', a.cliConfig, '--deadline', String(deadline)],
+    [join(ROOT, '__tests__', 'e2e', 'e2e.py'), '--synth', join(tmp, 'synth'), '--work', work, '--cli-config', cliConfig, '--deadline', String(deadline)],
     // detached: a process group of its own, so that the bound and Ctrl-C reach the driver and everything it started.
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
   );

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import os
@@ -279,6 +280,7 @@ class Stack:
     work: Path = Path()
     creds: dict = field(default_factory=dict)
     upstream: list = field(default_factory=list)  # Results of the stacks this one reads from (applied first)
+    awaited: bool = False  # other stacks wait for this one's apply: its init and apply go first
     target_ids: dict[str, str] = field(default_factory=dict)  # attachment resource name -> moto target ID
 
     @property
@@ -466,6 +468,32 @@ def prepare_organization(moto: Moto, s: Stack, attachments: dict[str, dict]) -> 
 # terraform
 
 
+class Slots:
+    """A counting semaphore whose `first` takers are served before the others (bounded waits: the deadline)."""
+
+    def __init__(self, n: int):
+        self.free, self.first_waiting = n, 0
+        self.cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def taken(self, first: bool = False):
+        with self.cond:
+            self.first_waiting += first
+            try:
+                while self.free == 0 or (not first and self.first_waiting):
+                    self.cond.wait(1)
+                    _remaining(TF_APPLY_S, "waiting for a terraform slot")
+            finally:
+                self.first_waiting -= first
+            self.free -= 1
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.free += 1
+                self.cond.notify_all()
+
+
 def packed_mirror(cli_config: Path) -> bool:
     """True when the CLI configuration's filesystem mirror holds providers as zip archives (the packed layout), which
     every init would unpack again without a plugin cache. From an unpacked mirror terraform links the provider into
@@ -489,18 +517,21 @@ class Terraform:
         if plugin_cache is not None:
             plugin_cache.mkdir(parents=True, exist_ok=True)
             self.env["TF_PLUGIN_CACHE_DIR"] = str(plugin_cache)
-        self.slots = threading.Semaphore(jobs)  # terraform commands at a time (2 cores)
+        self.slots = Slots(jobs)  # terraform commands at a time (2 cores)
         # "The plugin cache directory is not guaranteed to be concurrency safe": one init at a time.
         # https://developer.hashicorp.com/terraform/cli/config/config-file#provider-plugin-cache
         self.init_lock = threading.Lock()
 
-    def __call__(self, wd: Path, args: list[str], limit: float, what: str) -> tuple[int, str, str]:
-        with self.slots:
+    def __call__(self, wd: Path, args: list[str], limit: float, what: str, first: bool = False) -> tuple[int, str, str]:
+        """Runs terraform in `wd` when a slot is free; `first`: before the commands that are not (an apply that other
+        stacks wait for)."""
+        with self.slots.taken(first):
             return run(["terraform", *args], cwd=wd, env=self.env, limit=limit, what=what)
 
-    def init(self, wd: Path, label: str) -> None:
+    def init(self, wd: Path, label: str, first: bool = False) -> None:
         with self.init_lock:
-            rc, out, err = self(wd, ["init", "-input=false", "-no-color"], TF_INIT_S, f"{label}: terraform init")
+            rc, out, err = self(wd, ["init", "-input=false", "-no-color"], TF_INIT_S, f"{label}: terraform init",
+                                first)
         if rc != 0:
             raise Failure(f"{label}: terraform init failed: {errors_of(out + err)}")
 
@@ -963,7 +994,7 @@ def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
         s.work.mkdir(parents=True)
         shutil.copytree(s.src, s.work, dirs_exist_ok=True)
         (s.work / "e2e_override.tf.json").write_text(json.dumps(override_for(s, moto.endpoint), indent=2))
-        tf.init(s.work, s.label)
+        tf.init(s.work, s.label, s.awaited)
         for up in s.upstream:
             while not up.apply_ended.wait(1):
                 _remaining(TF_APPLY_S, f"{s.label}: waiting for {up.label} to apply")
@@ -971,7 +1002,7 @@ def run_stack(moto: Moto, tf: Terraform, s: Stack, res: Result) -> None:
                 raise Failure(f"{s.label}: not applied: it reads from {up.label}, which did not apply")
         try:
             rc, out, err = tf(s.work, ["apply", "-auto-approve", "-input=false", "-no-color"], TF_APPLY_S,
-                              f"{s.label}: terraform apply")
+                              f"{s.label}: terraform apply", s.awaited)
             if rc != 0:
                 raise Failure(f"{s.label}: terraform apply failed: {errors_of(out + err)}")
             res.applied = True
@@ -1056,6 +1087,7 @@ def run_example(example: str, stacks: list[Stack], tf: Terraform, work: Path,
         for s in stacks:
             s.work = work / example / s.name
             s.upstream = [results[u] for u in ups[s.label]]
+            s.awaited = any(s.label in us for us in ups.values())
             futures.append(pool.submit(run_stack, moto, tf, s, results[s.label]))
         for f in futures:
             f.result()
