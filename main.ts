@@ -20,8 +20,8 @@ import { ConfigError, formatProblem, loadConfig, renderValue } from './config';
 import { selectAccounts, selectorFromEnvironment } from './config/select';
 import { buildStacks } from './stacks';
 
-/** The folder name of one of our stacks (config/naming.ts `stackName`). */
-const STACK_FOLDER = /^cloudtrail-guard-\d{12}-[a-z]{2}(-[a-z]+)+-\d+$/;
+/** The folder name of one of our stacks (config/naming.ts `stackName`, `logArchiveStackName`). */
+const STACK_FOLDER = /^cloudtrail-guard-(log-archive-)?\d{12}-[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** The configuration synthesized when none is named (relative to the working directory). */
 export const DEFAULT_CONFIG = 'examples/single-account.yaml';
@@ -168,7 +168,8 @@ export interface StaleEntry {
  * Never follows a link.
  */
 function whyKeep(dir: string, name: string): string | undefined {
-  if (!STACK_FOLDER.test(name)) return 'not a stack folder of cloudtrail-guard (those are named cloudtrail-guard-<account>-<region>)';
+  if (!STACK_FOLDER.test(name))
+    return 'not a stack folder of cloudtrail-guard (those are named cloudtrail-guard-<account>-<region>, or cloudtrail-guard-log-archive-<account>-<region>)';
   const entries = readdirSync(dir, { withFileTypes: true });
   if (entries.some((e) => e.name === '.terraform')) return 'it holds .terraform/ (a Terraform working folder, which can hold state)';
   const state = entries.find((e) => /\.tfstate/.test(e.name));

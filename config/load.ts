@@ -231,6 +231,10 @@ const KEY_HINTS: ReadonlyArray<{ readonly match: (path: Path) => boolean; readon
     match: (p) => p[p.length - 1] === '__proto__',
     hint: '__proto__ is never a setting (a JavaScript object would take it for its prototype)',
   },
+  {
+    match: (p) => p.length === 3 && p[0] === 'organization' && p[1] === 'tamperProtection' && p[2] === 'exemptRoleArns',
+    hint: 'organization.tamperProtection.exemptRoleArns was replaced by deploymentRolePatterns and breakGlassRolePatterns: the SCP exempts roles by pattern, so that its size no longer grows with the accounts (docs/security.md, "The tamper-prevention SCP")',
+  },
 ];
 
 /** "unknown key" plus a suggestion: the allowed key that differs only in case, or at most two edits. */

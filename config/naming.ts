@@ -24,6 +24,13 @@ export function label(...parts: ReadonlyArray<string | number | undefined>): str
 /** Stack name for one (account, home Region): `cloudtrail-guard-111111111111-us-east-1`. */
 export const stackName = (accountId: string, region: string): string => label(NAMESPACE, accountId, region);
 
+/**
+ * Stack name of the central log archive: `cloudtrail-guard-log-archive-444444444444-eu-west-1` (never the name of an
+ * account's stack, which has the account ID right after the namespace).
+ */
+export const logArchiveStackName = (accountId: string, region: string): string =>
+  label(NAMESPACE, 'log-archive', accountId, region);
+
 /** Default trail name: `cloudtrail-guard`. */
 export const defaultTrailName = (): string => NAMESPACE;
 
@@ -55,8 +62,23 @@ export const stateKey = (prefix: string, accountId: string, region: string): str
   [prefix, accountId, region, 'terraform.tfstate'].filter((p) => p !== '').join('/');
 
 /**
+ * Remote state key of the log-archive stack: `<prefix>/log-archive/<account>/<region>/terraform.tfstate`, apart from
+ * the key of the same account's own stack (an empty prefix is left out).
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3
+ */
+export const logArchiveStateKey = (prefix: string, accountId: string, region: string): string =>
+  [prefix, 'log-archive', accountId, region, 'terraform.tfstate'].filter((p) => p !== '').join('/');
+
+/**
  * HCP Terraform workspace name for one stack: `<workspacePrefix><stackName>` (no separator is added).
  * @see https://developer.hashicorp.com/terraform/cli/cloud/settings
  */
 export const workspaceName = (workspacePrefix: string, accountId: string, region: string): string =>
   `${workspacePrefix}${stackName(accountId, region)}`;
+
+/**
+ * HCP Terraform workspace name of the log-archive stack: `<workspacePrefix><logArchiveStackName>`.
+ * @see https://developer.hashicorp.com/terraform/cli/cloud/settings
+ */
+export const logArchiveWorkspaceName = (workspacePrefix: string, accountId: string, region: string): string =>
+  `${workspacePrefix}${logArchiveStackName(accountId, region)}`;

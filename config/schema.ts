@@ -149,6 +149,35 @@ export const IamRoleArn = z
   .regex(/^[^/]*\/(?:[\s\S]{0,510}\/)?[^/]*$/, { error: 'an IAM role path (between role/ and the name) of at most 512 characters' })
   .regex(new RegExp(`^(?!.*/(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('a role name and each role path segment') });
 
+/**
+ * An IAM principal that may read logs: a role, a user (each with an optional path) or an account root.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
+ */
+export const IamPrincipalArn = z
+  .string()
+  .max(2048, { error: 'an IAM principal ARN is at most 2048 characters' })
+  .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/, {
+    error: 'an IAM role, user or root ARN: arn:<aws|aws-cn|aws-us-gov>:iam::<account>:role/<path/><name>, user/<path/><name> or root',
+  })
+  .regex(new RegExp(`^(?!.*/(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('a name and each path segment') });
+
+/**
+ * A role ARN pattern for the tamper SCP's `aws:PrincipalArn` (`ArnNotLike`): `*` for any account, and `*` or `?` as
+ * wildcards in the path and name, which must begin with a literal character (a leading wildcard would exempt every
+ * role). Examples: `arn:aws:iam::*:role/cloudtrail-guard-deployer`, `arn:aws:iam::*:role/break-glass/*`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+ */
+export const IamRoleArnPattern = z
+  .string()
+  .max(2048, { error: 'a role ARN pattern is at most 2048 characters' })
+  .regex(/^arn:aws(-cn|-us-gov)?:iam::(\d{12}|\*):role\/[\w+=,.@-][\w+=,.@/*?-]{0,511}$/, {
+    error:
+      'a role ARN pattern: arn:<aws|aws-cn|aws-us-gov>:iam::<account or *>:role/<path/name>, * and ? as wildcards, the path or name beginning with a letter, digit or + = , . @ _ -',
+  })
+  .regex(/^(?!.*\/\/)/, { error: 'a role ARN pattern has no empty path segment (//)' })
+  .regex(new RegExp(`^(?!.*/(?:${PLACEHOLDER})(?:/|$))`), { error: placeholderRule('a role name and each role path segment') });
+
 /** AWS Organizations ID. https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html */
 export const OrganizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, {
   error: 'an organization ID: o- followed by 10 to 32 lower-case letters or digits',
@@ -304,6 +333,86 @@ export const RemediationSettings = z.strictObject({
   fastPath: z.boolean().optional(),
 });
 
+/** Where an account's trail delivers its logs. */
+export const LogDestination = z.enum(['own', 'archive']);
+
+/**
+ * S3 Lifecycle storage classes a transition may move log objects to.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
+ */
+export const LIFECYCLE_STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
+
+/** A number of days for S3 Lifecycle and Object Lock: 1 to 36500 (100 years). */
+const Days = intBetween(1, 36500);
+
+/**
+ * `logArchive:`, the central log archive (issue #11): a stack of its own in this account and Region, with the archive
+ * bucket, its access-log bucket and the archive key, that the trails of `logDestination: archive` deliver to.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-receive-logs-from-multiple-accounts.html
+ * @see https://docs.aws.amazon.com/prescriptive-guidance/latest/security-reference-architecture/log-archive.html
+ */
+export const LogArchiveInput = z.strictObject({
+  /** The log-archive account. */
+  accountId: AccountId,
+  /** The Region of the bucket and the key (CloudTrail needs the key in the bucket's Region). */
+  region: Region,
+  /** Role Terraform assumes in the log-archive account; it alone (with break-glass) may change the bucket and key policies. */
+  deploymentRoleArn: IamRoleArn,
+  /** Key prefix of every trail that delivers here. @default '' (no prefix) */
+  s3KeyPrefix: S3KeyPrefix.optional(),
+  /** The only roles that may delete log objects, disable the key or schedule its deletion. At least one. */
+  breakGlassRoleArns: z.array(IamRoleArn).min(1, { error: 'at least one break-glass role' }),
+  /** Principals of the log-archive account that may decrypt logs (through S3). @default [] */
+  logReaderArns: z.array(IamPrincipalArn).optional(),
+  /**
+   * S3 Object Lock default retention (only when the bucket is created).
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+   * @default none
+   */
+  objectLock: z
+    .strictObject({
+      mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+      retentionDays: Days,
+    })
+    .optional(),
+  /**
+   * Lifecycle of the archive's objects; every default keeps every log.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
+   */
+  lifecycle: z
+    .strictObject({
+      /** Transitions of current versions, in increasing days. @default [] */
+      transitions: z
+        .array(z.strictObject({ days: intBetween(0, 36500), storageClass: z.enum(LIFECYCLE_STORAGE_CLASSES) }))
+        .optional(),
+      /** Days after which current versions expire (become noncurrent). @default never */
+      expirationDays: Days.optional(),
+      /** Days after which noncurrent versions are removed. @default never */
+      noncurrentVersionExpirationDays: Days.optional(),
+      /** Days after which incomplete multipart uploads are aborted. @default 7 */
+      abortIncompleteMultipartUploadDays: Days.optional(),
+    })
+    .optional(),
+  /** Days after which server access logs expire in the access-log bucket. @default never */
+  accessLogExpirationDays: Days.optional(),
+  /**
+   * The archive key: created in the log-archive account (the default), created in another (security) account of the
+   * same Region (`accountId` and `deploymentRoleArn`), or an existing key (`existingKeyArn`), whose policy is yours.
+   */
+  kmsKey: z
+    .strictObject({
+      /** @default logArchive.accountId */
+      accountId: AccountId.optional(),
+      /** Role Terraform assumes in `accountId`, when that is another account. @default none */
+      deploymentRoleArn: IamRoleArn.optional(),
+      /** Use this key (in `region`); create none. @default none */
+      existingKeyArn: KmsKeyArn.optional(),
+    })
+    .optional(),
+  /** Tags on every resource of the log-archive stack. @default none */
+  tags: Tags.optional(),
+});
+
 /** The settings an account may take; also the shape of `defaults`. */
 const AccountSettingsShape = {
   /** Role that Terraform assumes to deploy into the account. @default none (use the caller's credentials) */
@@ -314,6 +423,12 @@ const AccountSettingsShape = {
   configRule: ConfigRuleSettings.optional(),
   remediation: RemediationSettings.optional(),
   tags: Tags.optional(),
+  /**
+   * Where the trail delivers: `own` (the stack's own log bucket and key) or `archive` (the central log archive of
+   * `logArchive`, across accounts; the stack creates no bucket and no key).
+   * @default 'own'
+   */
+  logDestination: LogDestination.optional(),
 };
 
 /**
@@ -327,6 +442,7 @@ export const AccountDefaults = z.strictObject({
   configRule: ConfigRuleSettings.optional(),
   remediation: RemediationSettings.optional(),
   tags: Tags.optional(),
+  logDestination: LogDestination.optional(),
 });
 
 /** One entry of `accounts:`: one (account, home Region), one stack. */
@@ -409,8 +525,9 @@ export const GuardConfigInput = z.strictObject({
       id: OrganizationId,
       managementAccountId: AccountId,
       /**
-       * Tamper-prevention SCP, created in the management account's stack: denies StopLogging, DeleteTrail,
-       * UpdateTrail, PutEventSelectors and PutInsightSelectors on the guarded trails to all but the exempt roles.
+       * Tamper-prevention SCP, created in the management account's stack (guardTamperScp): denies changing the
+       * guarded trails, the guard's roles, runbook, rules and EventBridge rule, AWS Config and the log archive to all
+       * but roles that patterns exempt; its size does not depend on the number of accounts.
        * @default none (no SCP)
        */
       tamperProtection: z
@@ -423,12 +540,20 @@ export const GuardConfigInput = z.strictObject({
               }),
             )
             .min(1, { error: 'at least one target' }),
-          /** Break-glass roles that may still change the trail (the automation roles are always exempt). @default [] */
-          exemptRoleArns: z.array(IamRoleArn).optional(),
+          /**
+           * Role ARN patterns of the roles that deploy the stacks (Terraform): exempt from every statement, and the
+           * only principals (with break-glass) that may create or change a role these patterns or the guard's IAM
+           * path `/cloudtrail-guard/` match. At least one.
+           */
+          deploymentRolePatterns: z.array(IamRoleArnPattern).min(1, { error: 'at least one deployment role pattern' }),
+          /** Role ARN patterns of the break-glass roles, exempt as the deployment roles are. At least one. */
+          breakGlassRolePatterns: z.array(IamRoleArnPattern).min(1, { error: 'at least one break-glass role pattern' }),
         })
         .optional(),
     })
     .optional(),
+  /** The central log archive. @default none (every account keeps its own bucket and key) */
+  logArchive: LogArchiveInput.optional(),
   defaults: AccountDefaults.optional(),
   accounts: z.array(AccountInput).min(1, { error: 'at least one account' }),
 });

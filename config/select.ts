@@ -226,7 +226,9 @@ const renderTags = (tags: Readonly<Record<string, string>>): string =>
     .join(',');
 
 /**
- * Returns `config` with only the accounts that `selector` keeps, in their original order. An empty selector returns
+ * Returns `config` with only the accounts that `selector` keeps, in their original order, and `logArchiveSelected`
+ * (with a `logArchive`): whether `selector.accounts` names the log-archive stack or its account (a tag condition alone
+ * never selects it; its account ID selects both it and that account's own stack, if any). An empty selector returns
  * `config` itself.
  *
  * @throws ConfigError when an entry of `selector.accounts` names no account in the configuration (by account ID or
@@ -240,15 +242,19 @@ export function selectAccounts(config: GuardConfig, selector: AccountSelector): 
   const tagSource = selector.sources?.tags ?? 'selector.tags';
   const problems: ConfigProblem[] = [];
 
+  // The log-archive stack is kept when its stack name or account is named; a tag condition alone never keeps it.
+  const la = config.logArchive;
+  const namesArchive = (w: string): boolean => la !== undefined && (w === la.stackName || w === la.accountId);
+  const logArchiveSelected = la !== undefined && !!wanted?.some(namesArchive) && !(tags && Object.keys(tags).length);
   let kept: readonly AccountConfig[] = config.accounts;
   if (wanted?.length) {
     wanted.forEach((w, i) => {
-      if (!config.accounts.some((a) => a.accountId === w || a.stackName === w)) {
+      if (!config.accounts.some((a) => a.accountId === w || a.stackName === w) && !namesArchive(w)) {
         problems.push({
           file: accSource,
           path: `$[${i}]`,
           value: w,
-          rule: `an account ID or stack name in ${config.file} (its accounts: ${known(config)})`,
+          rule: `an account ID or stack name in ${config.file} (its accounts: ${known(config)}${la ? `; its log archive: ${la.stackName}` : ''})`,
         });
       }
     });
@@ -267,7 +273,7 @@ export function selectAccounts(config: GuardConfig, selector: AccountSelector): 
     kept = kept.filter((a) => hasTags(a, tags));
   }
   if (problems.length) throw new ConfigError(problems);
-  if (kept.length === 0) {
+  if (kept.length === 0 && !logArchiveSelected) {
     throw new ConfigError([
       {
         file: `${accSource} and ${tagSource}`,
@@ -277,5 +283,5 @@ export function selectAccounts(config: GuardConfig, selector: AccountSelector): 
       },
     ]);
   }
-  return { ...config, accounts: kept };
+  return { ...config, accounts: kept, ...(la ? { logArchiveSelected } : {}) };
 }

@@ -82,6 +82,11 @@ export interface KmsKeyConfig {
   readonly deletionWindowInDays: number;
   /** When set, the stack uses this key and creates none. */
   readonly existingKeyArn?: string;
+  /**
+   * With `logDestination: archive`: the archive key, read by its alias ARN (`data "aws_kms_key"`), or its ARN when
+   * the configuration gives it (`logArchive.kmsKey.existingKeyArn`). The stack creates no key then.
+   */
+  readonly archive?: { readonly aliasArn: string; readonly keyArn?: string };
 }
 
 /** The `cloudtrail-enabled` AWS Config rule. */
@@ -126,12 +131,26 @@ export interface AccountConfig {
   /** Role Terraform assumes in the account; unset: the caller's credentials. */
   readonly deploymentRoleArn?: string;
   readonly trail: TrailConfig;
+  /**
+   * Where the trail delivers: `own` (the stack's log bucket and key) or `archive` (the central log archive:
+   * `logBucket` is then the archive bucket and its prefix, and the stack creates no bucket and no key).
+   */
+  readonly logDestination: 'own' | 'archive';
+  /**
+   * A member account covered by the organization trail that delivers to the log archive: its stack only detects
+   * (the `cloudtrail-enabled` rule); no trail, bucket, key, role, runbook or remediation.
+   */
+  readonly detectionOnly: boolean;
+  /** The bucket the trail delivers to: its own, or with `logDestination: archive` the archive bucket. */
   readonly logBucket: LogBucketConfig;
   readonly kmsKey: KmsKeyConfig;
   readonly configRule: ConfigRuleConfig;
   readonly remediation: RemediationConfig;
-  /** The role SSM Automation assumes: `cloudtrail-guard-automation-<homeRegion>` and its ARN. */
-  readonly automationRole: { readonly name: string; readonly arn: string };
+  /**
+   * The role SSM Automation assumes: `cloudtrail-guard-automation-<homeRegion>`, on the guard's IAM path
+   * `/cloudtrail-guard/`, and its ARN (`arn:<p>:iam::<account>:role/cloudtrail-guard/<name>`).
+   */
+  readonly automationRole: { readonly name: string; readonly path: string; readonly arn: string };
   /** The runbook's SSM document name. */
   readonly runbook: { readonly documentName: string };
   /** Merged: defaults, then the account's own. */
@@ -147,20 +166,86 @@ export interface OrganizationConfig {
   /** Every other account in the configuration file (before any selection). */
   readonly memberAccountIds: readonly string[];
   /**
-   * The tamper-prevention SCP, from the whole file (before any selection), created in the management account's stack.
-   * `trailArns`: one `arn:<p>:cloudtrail:*:*:trail/<name>` per distinct guarded trail name, so the SCP covers each
-   * account's own trail as well as the organization trail. `exemptRoleArns`: the break-glass roles, the deployment
-   * roles (Terraform creates and updates the trails) and the automation role of every account (the runbook calls
-   * UpdateTrail and PutEventSelectors).
+   * The tamper-prevention SCP (guardTamperScp), from the whole file (before any selection), created in the management
+   * account's stack. It exempts roles by pattern (the guard's IAM path, the deployment and break-glass patterns), so
+   * its size does not depend on the number of accounts.
    */
   readonly tamperProtection?: {
     /** Roots (`r-...`), OUs (`ou-...`) or account IDs the SCP is attached to. */
     readonly targetIds: readonly string[];
-    readonly trailArns: readonly string[];
-    readonly exemptRoleArns: readonly string[];
-    /** May change the guard's own roles, runbook and fast-path rule: the break-glass and deployment roles. */
-    readonly guardAdminRoleArns: readonly string[];
+    /** Every distinct guarded trail name (the SCP denies changing `arn:<p>:cloudtrail:*:*:trail/<name>`). */
+    readonly trailNames: readonly string[];
+    /** Role ARN patterns of the deployment roles (exempt, and the only ones with break-glass that change the guard). */
+    readonly deploymentRolePatterns: readonly string[];
+    /** Role ARN patterns of the break-glass roles. */
+    readonly breakGlassRolePatterns: readonly string[];
   };
+}
+
+/**
+ * The central log archive (`logArchive:`), normalised: names built (modules/log-archive-naming.ts), defaults applied,
+ * and what it serves worked out from the whole file (before any selection).
+ */
+export interface LogArchiveConfig {
+  /** The log-archive account (12 digits). */
+  readonly accountId: string;
+  /** The Region of the archive bucket and key. */
+  readonly region: string;
+  /** `aws`, `aws-cn` or `aws-us-gov`, from `region`. */
+  readonly partition: string;
+  /** `cloudtrail-guard-log-archive-<account>-<region>`. */
+  readonly stackName: string;
+  /** Role Terraform assumes in the log-archive account. */
+  readonly deploymentRoleArn: string;
+  /** The archive bucket: `cloudtrail-guard-archive-<account>-<region>`, and its ARN. */
+  readonly bucket: { readonly name: string; readonly arn: string };
+  /** The access-log bucket: `cloudtrail-guard-archive-access-<account>-<region>`. */
+  readonly accessLogBucketName: string;
+  /** Trimmed: no leading or trailing `/`; `''` when there is none. */
+  readonly s3KeyPrefix: string;
+  /** Exact role ARNs; at least one. */
+  readonly breakGlassRoleArns: readonly string[];
+  /** Exact principal ARNs; possibly none. */
+  readonly logReaderArns: readonly string[];
+  /** Object Lock default retention, in days; unset: no Object Lock. */
+  readonly objectLock?: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly retentionDays: number };
+  /** Lifecycle of the archive, days as configured (`abortIncompleteMultipartUploadDays` 7 unless configured). */
+  readonly lifecycle: {
+    readonly transitions: ReadonlyArray<{
+      readonly days: number;
+      readonly storageClass: 'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
+    }>;
+    readonly expirationDays?: number;
+    readonly noncurrentVersionExpirationDays?: number;
+    readonly abortIncompleteMultipartUploadDays: number;
+  };
+  /** Days after which server access logs expire; unset: never. */
+  readonly accessLogExpirationDays?: number;
+  /**
+   * The archive key. `accountId`: where it lives (the log-archive account unless configured); `deploymentRoleArn`: the
+   * role that applies it there (in the log-archive account, `deploymentRoleArn` above); `existingKeyArn`: a key of
+   * yours, none created; `alias` and `aliasArn`: how every other stack finds it.
+   */
+  readonly kmsKey: {
+    readonly accountId: string;
+    readonly deploymentRoleArn: string;
+    readonly existingKeyArn?: string;
+    readonly alias: string;
+    readonly aliasArn: string;
+  };
+  /** The organization trail that delivers here (its management account's stack), if any. */
+  readonly organizationTrail?: { readonly trailArn: string; readonly organizationId: string };
+  /**
+   * The accounts whose own trails deliver here: the whole organization (when the file has one) or exactly the listed
+   * accounts with `logDestination: archive`; unset when only the organization trail delivers.
+   */
+  readonly served?:
+    | { readonly organizationId: string; readonly organizationalUnitPaths?: readonly string[] }
+    | { readonly accountIds: readonly string[] };
+  /** The distinct trail names of the served accounts' own trails. */
+  readonly accountTrailNames: readonly string[];
+  /** The configured tags (standard tags are added by the stack). */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The whole normalised configuration, as `loadConfig` returns it. */
@@ -172,6 +257,14 @@ export interface GuardConfig {
   readonly state: StateConfig;
   /** Unset when the file has no `organization`. */
   readonly organization?: OrganizationConfig;
+  /** Unset when the file has no `logArchive`. */
+  readonly logArchive?: LogArchiveConfig;
+  /**
+   * False when an account selection (config/select.ts) leaves the log-archive stack out; the other stacks still
+   * compute its names from `logArchive`.
+   * @default true
+   */
+  readonly logArchiveSelected?: boolean;
   /** One entry per (account, home Region), in file order; at least one. */
   readonly accounts: readonly AccountConfig[];
 }

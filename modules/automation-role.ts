@@ -6,12 +6,18 @@ import {
   type AutomationPermissionsPolicyProps,
   automationTrustPolicy,
 } from './policies/automation-role-policy';
+import { assertRolePath, GUARD_ROLE_PATH, replacedWithRole } from './guard-role';
 import { PolicyDocument, policyJson } from './policies/types';
 
 /** Props of {@link AutomationRole}: the permissions policy's inputs ({@link AutomationPermissionsPolicyProps}), plus the role's own. */
 export interface AutomationRoleProps extends AutomationPermissionsPolicyProps {
   /** The role name (IAM is global: include the home Region, see `automationRoleName`). */
   readonly roleName: string;
+  /**
+   * The role's IAM path: the tamper SCP exempts and protects the guard's roles by it (modules/policies/guard-tamper-scp.ts).
+   * @default GUARD_ROLE_PATH, `/cloudtrail-guard/`
+   */
+  readonly path?: string;
   /**
    * Maximum session duration, in seconds (IAM accepts 3600 to 43200; not checked here).
    * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
@@ -33,7 +39,7 @@ export interface AutomationRoleProps extends AutomationPermissionsPolicyProps {
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/iam_role_policy
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html
  * @throws Error (from {@link automationTrustPolicy} / {@link automationPermissionsPolicy}) when an ARN would contain an
- *   empty, `undefined` or `null` segment.
+ *   empty, `undefined` or `null` segment; when `path` is not an IAM path.
  */
 export class AutomationRole extends Construct {
   public readonly role: IamRole;
@@ -45,6 +51,7 @@ export class AutomationRole extends Construct {
 
   constructor(scope: Construct, id: string, props: AutomationRoleProps) {
     super(scope, id);
+    assertRolePath('AutomationRole', props.path ?? GUARD_ROLE_PATH);
     this.trustPolicyDocument = automationTrustPolicy({ partition: props.partition, accountId: props.accountId });
     this.permissionsPolicyDocument = automationPermissionsPolicy({
       partition: props.partition,
@@ -60,6 +67,7 @@ export class AutomationRole extends Construct {
     });
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
+      path: props.path ?? GUARD_ROLE_PATH,
       description: `cloudtrail-guard: SSM Automation role that repairs ${props.trailArn}`,
       assumeRolePolicy: policyJson(this.trustPolicyDocument),
       maxSessionDuration: props.maxSessionDuration ?? 3600,
@@ -69,6 +77,7 @@ export class AutomationRole extends Construct {
       name: 'cloudtrail-remediation',
       role: this.role.name,
       policy: policyJson(this.permissionsPolicyDocument),
+      lifecycle: replacedWithRole(this.role),
     });
     this.roleArn = this.role.arn;
   }

@@ -11,6 +11,7 @@ import {
   fastPathPermissionsPolicy,
   fastPathTrustPolicy,
 } from './policies/fast-path-policy';
+import { assertRolePath, GUARD_ROLE_PATH, replacedWithRole } from './guard-role';
 import { PolicyDocument, policyJson } from './policies/types';
 import { terraformString, terraformStringMap } from './terraform-string';
 import type { RemediationParameters } from './remediation-configuration';
@@ -166,6 +167,11 @@ export interface TrailFastPathProps {
    */
   readonly roleName?: string;
   /**
+   * The role's IAM path: the tamper SCP exempts and protects the guard's roles by it.
+   * @default GUARD_ROLE_PATH, `/cloudtrail-guard/`
+   */
+  readonly rolePath?: string;
+  /**
    * Tags on the rule and the role.
    * @default {}
    */
@@ -185,7 +191,7 @@ export interface TrailFastPathProps {
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-cwe-target.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudwatch_event_target
- * @throws Error when an event name, the rule name or a parameter is invalid ({@link automationInput}), or
+ * @throws Error when an event name, the rule name, the role path or a parameter is invalid ({@link automationInput}), or
  *   `parameters.AutomationAssumeRole` names another role than `automationRoleArn`.
  */
 export class TrailFastPath extends Construct {
@@ -202,6 +208,7 @@ export class TrailFastPath extends Construct {
 
   constructor(scope: Construct, id: string, props: TrailFastPathProps) {
     super(scope, id);
+    assertRolePath('TrailFastPath role', props.rolePath ?? GUARD_ROLE_PATH);
     const eventNames = [...(props.eventNames ?? DEFAULT_FAST_PATH_EVENT_NAMES)];
     if (eventNames.length === 0) throw new Error('TrailFastPath eventNames is empty');
     for (const e of eventNames) {
@@ -247,6 +254,7 @@ export class TrailFastPath extends Construct {
     this.role = new IamRole(this, 'role', {
       name: terraformString(props.roleName ?? fastPathRoleName(props.region)),
       description: terraformString(`cloudtrail-guard: EventBridge starts the remediation runbook of ${props.trailName}`),
+      path: props.rolePath ?? GUARD_ROLE_PATH,
       assumeRolePolicy: policyJson(this.trustPolicyDocument),
       tags,
     });
@@ -254,6 +262,7 @@ export class TrailFastPath extends Construct {
       name: 'start-remediation-runbook',
       role: this.role.name,
       policy: policyJson(this.permissionsPolicyDocument),
+      lifecycle: replacedWithRole(this.role),
     });
     this.target = new CloudwatchEventTarget(this, 'target', {
       rule: this.rule.name,

@@ -110,7 +110,7 @@ export interface LogArchiveBucketProps extends LogArchiveBucketPolicyProps {
  * GLACIER or DEEP_ARCHIVE, and S3 Standard (where objects start) to any.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
  */
-const SUPPORTED_NEXT: Record<LogArchiveTransition['storageClass'], readonly LogArchiveTransition['storageClass'][]> = {
+export const SUPPORTED_NEXT: Record<LogArchiveTransition['storageClass'], readonly LogArchiveTransition['storageClass'][]> = {
   STANDARD_IA: ['INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'],
   INTELLIGENT_TIERING: ['ONEZONE_IA', 'GLACIER', 'DEEP_ARCHIVE'],
   ONEZONE_IA: ['GLACIER', 'DEEP_ARCHIVE'],
@@ -277,7 +277,7 @@ export class LogArchiveBucket extends Construct {
       tags,
       lifecycle: { preventDestroy: true },
     });
-    const logs = this.private('access-log', this.accessLogBucket, { sseAlgorithm: 'AES256' }, false);
+    const logs = this.private('access-log-', this.accessLogBucket, { sseAlgorithm: 'AES256' }, false);
     this.accessLogPublicAccessBlock = logs.publicAccessBlock;
     this.accessLogOwnershipControls = logs.ownershipControls;
     this.accessLogVersioning = logs.versioning;
@@ -321,7 +321,7 @@ export class LogArchiveBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     const archive = this.private(
-      'archive',
+      '',
       this.bucket,
       { sseAlgorithm: 'aws:kms', kmsMasterKeyId: terraformString(props.kmsKeyArn) },
       props.bucketKeyEnabled ?? true,
@@ -364,7 +364,10 @@ export class LogArchiveBucket extends Construct {
     });
   }
 
-  /** Public access block, BucketOwnerEnforced, versioning and default encryption for one bucket. */
+  /**
+   * Public access block, BucketOwnerEnforced, versioning and default encryption for one bucket; their construct IDs
+   * start with `prefix` (`''` for the archive bucket, `access-log-` for the other).
+   */
   private private(
     prefix: string,
     bucket: S3Bucket,
@@ -377,22 +380,22 @@ export class LogArchiveBucket extends Construct {
     encryption: S3BucketServerSideEncryptionConfigurationA;
   } {
     return {
-      publicAccessBlock: new S3BucketPublicAccessBlock(this, `${prefix}-public-access-block`, {
+      publicAccessBlock: new S3BucketPublicAccessBlock(this, `${prefix}public-access-block`, {
         bucket: bucket.id,
         blockPublicAcls: true,
         blockPublicPolicy: true,
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       }),
-      ownershipControls: new S3BucketOwnershipControls(this, `${prefix}-ownership-controls`, {
+      ownershipControls: new S3BucketOwnershipControls(this, `${prefix}ownership-controls`, {
         bucket: bucket.id,
         rule: { objectOwnership: 'BucketOwnerEnforced' },
       }),
-      versioning: new S3BucketVersioningA(this, `${prefix}-versioning`, {
+      versioning: new S3BucketVersioningA(this, `${prefix}versioning`, {
         bucket: bucket.id,
         versioningConfiguration: { status: 'Enabled' },
       }),
-      encryption: new S3BucketServerSideEncryptionConfigurationA(this, `${prefix}-encryption`, {
+      encryption: new S3BucketServerSideEncryptionConfigurationA(this, `${prefix}encryption`, {
         bucket: bucket.id,
         rule: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled }],
       }),

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LOG_ARCHIVE_KEY_ALIAS } from './log-archive-naming';
@@ -28,6 +29,11 @@ export interface LogArchiveKeyProps extends LogArchiveKeyPolicyProps {
   readonly description?: string;
   /** Tags on the key. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The provider of the key's account, when it is not the stack's default one (a key in a separate security account).
+   * @default the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -83,8 +89,13 @@ export class LogArchiveKey extends Construct {
       policy: policyJson(this.policyDocument),
       tags: terraformStringMap(props.tags),
       lifecycle: { preventDestroy: true },
+      ...(props.provider ? { provider: props.provider } : {}),
     });
-    this.alias = new KmsAlias(this, 'alias', { name: terraformString(alias), targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, 'alias', {
+      name: terraformString(alias),
+      targetKeyId: this.key.keyId,
+      ...(props.provider ? { provider: props.provider } : {}),
+    });
     this.keyArn = this.key.arn;
   }
 }

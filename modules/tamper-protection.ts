@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { NAMESPACE, label } from '../config/naming';
-import { trailTamperScp } from './policies/tamper-scp';
+import { guardTamperScp, type GuardTamperScpProps } from './policies/guard-tamper-scp';
 import { PolicyDocument, policyJson } from './policies/types';
 import { terraformLiteral, terraformString, terraformStringMap } from './terraform-string';
 
@@ -47,21 +47,10 @@ export function assertScpTargets(targetIds: readonly string[], managementAccount
   if (problems.length) throw new Error(`TamperProtection targetIds: ${problems.join('; ')}`);
 }
 
-/** Props of {@link TamperProtection}. */
-export interface TamperProtectionProps {
-  /** `aws`, `aws-cn` or `aws-us-gov`. */
-  readonly partition: string;
-  /** The guarded trails' ARNs (at least one). */
-  readonly trailArns: readonly string[];
+/** Props of {@link TamperProtection}: the SCP's inputs ({@link GuardTamperScpProps}), its targets and its own settings. */
+export interface TamperProtectionProps extends GuardTamperScpProps {
   /** Where to attach the SCP: roots, OUs or accounts (see {@link SCP_TARGET_PATTERNS}); at least one. */
   readonly targetIds: readonly string[];
-  /**
-   * Exactly the roles still allowed to change the trails, and no others: pass the automation role ARN of every
-   * guarded account (so the runbook can repair the trail) and the break-glass roles. Each must be one exact role ARN
-   * in `partition`, without `*` or `?` (checked by {@link trailTamperScp}); nothing is exempt implicitly.
-   * @default [] (no principal in the target accounts may stop, delete or change the trails)
-   */
-  readonly exemptRoleArns?: readonly string[];
   /**
    * The organization's management account ID. When set, a target ID equal to it is an error: SCPs never restrict
    * the management account.
@@ -78,25 +67,21 @@ export interface TamperProtectionProps {
    * @default {}
    */
   readonly tags?: Readonly<Record<string, string>>;
-  /**
-   * When set, the SCP also denies changes to the guard's own roles, runbook and fast-path rule to every principal but
-   * these exact roles (Terraform's deployment roles and break-glass roles). See `trailTamperScp`.
-   * @default undefined (the guard's own resources are not protected by the SCP)
-   */
-  readonly guardAdminRoleArns?: readonly string[];
 }
 
 /**
- * Organization mode, in the management account's stack: the service control policy from {@link trailTamperScp}
- * (deny StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, PutInsightSelectors on the guarded trails to all
- * but the exempt roles), attached to each target. SCPs never restrict the management account itself; its trail is
- * guarded there by the remediation and the fast path. No `prevent_destroy`: the SCP is configuration, not data.
+ * Organization mode, in the management account's stack: the service control policy from {@link guardTamperScp} (the
+ * guarded trails, the guard's roles on their IAM path, runbook, rules and EventBridge rule, AWS Config's recorder and
+ * remediations, the log archive's bucket and key, each exempting roles by pattern, never by a list of ARNs, so that
+ * its size does not grow with the accounts), attached to each target. SCPs never restrict the management account
+ * itself; its trail is guarded there by the remediation and the fast path. No `prevent_destroy`: the SCP is
+ * configuration, not data.
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/organizations_policy
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/organizations_policy_attachment
  * @throws Error from {@link assertScpTargets} (bad, duplicate or management-account target), when
- *   `managementAccountId` is not 12 digits, and from {@link trailTamperScp} (no trail, an exempt ARN that is not an
- *   exact role ARN, document over 5120 characters).
+ *   `managementAccountId` is not 12 digits, and from {@link guardTamperScp} (no trail name, no deployment or
+ *   break-glass pattern, a malformed pattern, a document over 5,120 characters).
  */
 export class TamperProtection extends Construct {
   public readonly policy: OrganizationsPolicy;
@@ -111,20 +96,27 @@ export class TamperProtection extends Construct {
       throw new Error(`TamperProtection managementAccountId: ${JSON.stringify(props.managementAccountId)} is not a 12-digit account ID`);
     }
     assertScpTargets(props.targetIds, props.managementAccountId);
-    this.policyDocument = trailTamperScp({
+    const { policyName, tags } = props;
+    this.policyDocument = guardTamperScp({
       partition: props.partition,
-      trailArns: props.trailArns,
-      exemptRoleArns: props.exemptRoleArns ?? [],
-      guardAdminRoleArns: props.guardAdminRoleArns,
+      trailNames: props.trailNames,
+      deploymentRolePatterns: props.deploymentRolePatterns,
+      breakGlassRolePatterns: props.breakGlassRolePatterns,
+      guardRolePath: props.guardRolePath,
+      automationRoleNamePrefix: props.automationRoleNamePrefix,
+      fastPathRoleNamePrefix: props.fastPathRoleNamePrefix,
+      resourceNamePrefix: props.resourceNamePrefix,
+      configRuleTag: props.configRuleTag,
+      logArchive: props.logArchive,
     });
     this.policy = new OrganizationsPolicy(this, 'policy', {
-      name: terraformString(props.policyName ?? tamperProtectionPolicyName()),
+      name: terraformString(policyName ?? tamperProtectionPolicyName()),
       description: terraformLiteral(
-        'cloudtrail-guard: only the exempt roles may stop, delete or change the guarded trails, or change the guard itself',
+        'cloudtrail-guard: only the deployment and break-glass roles may change the guarded trails, the guard itself, AWS Config and the log archive',
       ),
       type: 'SERVICE_CONTROL_POLICY',
       content: policyJson(this.policyDocument),
-      tags: terraformStringMap(props.tags),
+      tags: terraformStringMap(tags),
     });
     this.attachments = props.targetIds.map(
       (targetId) => new OrganizationsPolicyAttachment(this, `attachment-${targetId}`, { policyId: this.policy.id, targetId: terraformString(targetId) }),

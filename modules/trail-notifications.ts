@@ -9,6 +9,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { logGroupArn as buildLogGroupArn, topicArn as buildTopicArn } from '../config/arn';
 import { NAMESPACE, label } from '../config/naming';
 import { cloudWatchLogsDeliveryPolicy, cloudWatchLogsTrustPolicy, trailTopicPolicy } from './policies/trail-notifications-policy';
+import { assertRolePath, GUARD_ROLE_PATH, replacedWithRole } from './guard-role';
 import { PolicyDocument, policyJson } from './policies/types';
 import { terraformString, terraformStringMap } from './terraform-string';
 
@@ -148,6 +149,11 @@ export interface TrailLogGroupProps {
    */
   readonly roleName?: string;
   /**
+   * The role's IAM path: the tamper SCP exempts and protects the guard's roles by it.
+   * @default GUARD_ROLE_PATH, `/cloudtrail-guard/`
+   */
+  readonly rolePath?: string;
+  /**
    * Tags on the log group and the role.
    * @default {}
    */
@@ -164,7 +170,7 @@ export interface TrailLogGroupProps {
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
  * @see https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/cloudwatch_log_group
- * @throws Error when the log group name or retention is invalid, or an ARN would have an empty segment.
+ * @throws Error when the log group name, retention or role path is invalid, or an ARN would have an empty segment.
  */
 export class TrailLogGroup extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
@@ -179,6 +185,7 @@ export class TrailLogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: TrailLogGroupProps) {
     super(scope, id);
+    assertRolePath('TrailLogGroup role', props.rolePath ?? GUARD_ROLE_PATH);
     if (!LOG_GROUP_NAME_PATTERN.test(props.logGroupName)) {
       throw new Error(`TrailLogGroup logGroupName ${JSON.stringify(props.logGroupName)} must be 1 to 512 of letters, digits, _ - / . #`);
     }
@@ -206,6 +213,7 @@ export class TrailLogGroup extends Construct {
     this.role = new IamRole(this, 'role', {
       name: terraformString(props.roleName ?? cloudWatchLogsRoleName(props.region)),
       description: terraformString(`cloudtrail-guard: CloudTrail delivers ${props.trailName} events to CloudWatch Logs ${props.logGroupName}`),
+      path: props.rolePath ?? GUARD_ROLE_PATH,
       assumeRolePolicy: policyJson(this.trustPolicyDocument),
       tags,
     });
@@ -213,6 +221,7 @@ export class TrailLogGroup extends Construct {
       name: 'cloudtrail-cloudwatch-logs-delivery',
       role: this.role.name,
       policy: policyJson(this.permissionsPolicyDocument),
+      lifecycle: replacedWithRole(this.role),
     });
     this.roleArn = this.role.arn;
   }

@@ -39,7 +39,8 @@ export interface TrailProps {
    */
   readonly cloudWatchLogs?: { readonly logGroupArn: string; readonly roleArn: string };
   /**
-   * What the trail waits for: the bucket policy and the key (FC-05). Never a `KmsAlias` (FC-07).
+   * What the trail waits for: the bucket policy and the key (FC-05). Never a `KmsAlias` (FC-07). Empty when both are
+   * in another stack (the log archive, applied first): then no `depends_on` is written.
    */
   readonly dependsOn: ITerraformDependable[];
   /**
@@ -90,7 +91,8 @@ export class Trail extends Construct {
       cloudWatchLogsRoleArn: props.cloudWatchLogs && terraformString(props.cloudWatchLogs.roleArn),
       eventSelector: [{ ...TRAIL_BASELINE.managementEvents }],
       tags: terraformStringMap(props.tags),
-      dependsOn: [...props.dependsOn],
+      // None when the bucket policy and key live in another stack (the log archive, applied first).
+      dependsOn: props.dependsOn.length ? [...props.dependsOn] : undefined,
       lifecycle: { preventDestroy: true },
     });
   }

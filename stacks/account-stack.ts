@@ -13,6 +13,7 @@ import { AutomationRole } from '../modules/automation-role';
 import { CloudTrailEnabledRule } from '../modules/cloudtrail-enabled-rule';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { fastPathParametersFrom, TrailFastPath } from '../modules/fast-path';
+import { LogArchiveKeyRef } from '../modules/log-archive-key-ref';
 import { LogBucket } from '../modules/log-bucket';
 import { TrailRemediation, trailRemediationParameters } from '../modules/remediation-configuration';
 import { RunbookDocument } from '../modules/runbook-document';
@@ -50,8 +51,11 @@ export interface AccountStackProps {
  * (Region, `allowed_account_ids`, the deployment role, default tags), backend, trail key (unless `existingKeyArn`),
  * log bucket, optional SNS topic and CloudWatch Logs group, automation role, runbook, optional Config recorder, the
  * `cloudtrail-enabled` rule, its remediation configuration, the trail (with `trail.manage`), the fast path (with
- * `remediation.fastPath`), and the tamper-prevention SCP (management account only). Outputs: `trail_arn`,
- * `log_bucket`, `kms_key_arn`, `automation_role_arn`, `runbook_name`, `config_rule_name`.
+ * `remediation.fastPath`), and the tamper-prevention SCP (management account only). With `logDestination: archive`
+ * there is no log bucket and no trail key: the trail delivers across accounts to the log archive's bucket and prefix,
+ * and the trail, the runbook and the automation role's `kms:DescribeKey` get the archive key's ARN
+ * ({@link LogArchiveKeyRef}, read by its alias ARN at plan time, so the log-archive stack is applied first). Outputs:
+ * `trail_arn`, `log_bucket`, `kms_key_arn`, `automation_role_arn`, `runbook_name`, `config_rule_name`.
  *
  * @see https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-enabled.html
  * @see https://docs.aws.amazon.com/config/latest/developerguide/remediation.html
@@ -63,7 +67,10 @@ export class AccountStack extends ReadableIdStack {
   readonly account: AccountConfig;
   readonly key?: TrailKey;
   readonly kmsKeyArn: string;
-  readonly logBucket: LogBucket;
+  /** Unset with `logDestination: archive` (the trail delivers to the archive bucket). */
+  readonly logBucket?: LogBucket;
+  /** With `logDestination: archive`: the archive key's ARN, read by its alias ARN. */
+  readonly archiveKey?: LogArchiveKeyRef;
   readonly automationRole: AutomationRole;
   readonly runbook: RunbookDocument;
   readonly rule: CloudTrailEnabledRule;
@@ -95,7 +102,12 @@ export class AccountStack extends ReadableIdStack {
     const organization = account.trail.isOrganizationTrail ? config.organization : undefined;
     const trailArn = account.trail.arn;
 
-    if (account.kmsKey.existingKeyArn) {
+    const archive = account.kmsKey.archive;
+    if (archive) {
+      // The central log archive's key, in another account: by its alias ARN, or as configured.
+      this.archiveKey = new LogArchiveKeyRef(this, 'log-archive-key', archive);
+      this.kmsKeyArn = this.archiveKey.keyArn;
+    } else if (account.kmsKey.existingKeyArn) {
       this.kmsKeyArn = account.kmsKey.existingKeyArn;
     } else {
       this.key = new TrailKey(this, 'trail-key', {
@@ -111,17 +123,19 @@ export class AccountStack extends ReadableIdStack {
       this.kmsKeyArn = this.key.keyArn;
     }
 
-    this.logBucket = new LogBucket(this, 'log-bucket', {
-      bucketName: account.logBucket.name,
-      partition,
-      region,
-      accountId,
-      s3KeyPrefix: account.logBucket.s3KeyPrefix,
-      trailArn,
-      kmsKeyArn: this.kmsKeyArn,
-      organization,
-      allowConfigDelivery: account.configRule.recorder === 'create',
-    });
+    if (account.logDestination === 'own') {
+      this.logBucket = new LogBucket(this, 'log-bucket', {
+        bucketName: account.logBucket.name,
+        partition,
+        region,
+        accountId,
+        s3KeyPrefix: account.logBucket.s3KeyPrefix,
+        trailArn,
+        kmsKeyArn: this.kmsKeyArn,
+        organization,
+        allowConfigDelivery: account.configRule.recorder === 'create',
+      });
+    }
 
     if (account.trail.snsTopicName) {
       this.topic = new TrailTopic(this, 'topic', {
@@ -169,7 +183,7 @@ export class AccountStack extends ReadableIdStack {
         bucketName: account.logBucket.name,
         s3KmsKeyArn: this.kmsKeyArn,
         createServiceLinkedRole: account.configRule.createServiceLinkedRole,
-        dependsOn: [this.logBucket.bucketPolicy],
+        dependsOn: this.logBucket ? [this.logBucket.bucketPolicy] : undefined,
       });
     }
 
@@ -205,7 +219,8 @@ export class AccountStack extends ReadableIdStack {
         snsTopicName: account.trail.snsTopicName,
         cloudWatchLogs: this.logGroup ? { logGroupArn: this.logGroup.logGroupArn, roleArn: this.logGroup.roleArn } : undefined,
         dependsOn: [
-          this.logBucket.bucketPolicy,
+          // With the archive, its bucket policy and key are in the log-archive stack, applied first.
+          ...(this.logBucket ? [this.logBucket.bucketPolicy] : []),
           ...(this.key ? [this.key.key] : []),
           ...(this.topic ? [this.topic.topicPolicy] : []),
           ...(this.logGroup ? [this.logGroup.logGroup, this.logGroup.rolePolicy] : []),
@@ -231,11 +246,11 @@ export class AccountStack extends ReadableIdStack {
     if (scp && config.organization?.managementAccountId === accountId) {
       this.tamperProtection = new TamperProtection(this, 'tamper-protection', {
         partition,
-        trailArns: [...scp.trailArns],
+        trailNames: [...scp.trailNames],
         targetIds: [...scp.targetIds],
         managementAccountId: accountId,
-        exemptRoleArns: [...scp.exemptRoleArns],
-        guardAdminRoleArns: [...scp.guardAdminRoleArns],
+        deploymentRolePatterns: [...scp.deploymentRolePatterns],
+        breakGlassRolePatterns: [...scp.breakGlassRolePatterns],
       });
     }
 

@@ -8,11 +8,22 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
-import { stateKey, workspaceName } from '../config/naming';
+import { logArchiveStateKey, logArchiveWorkspaceName, stateKey, workspaceName } from '../config/naming';
 import type { AccountConfig, StateConfig } from '../config/types';
 
 /**
- * Adds the backend that `state` describes to `stack`, the stack of `account`.
+ * The stack a backend is for: an account's own stack (its account ID, home Region and stack name), or, with
+ * `kind: 'log-archive'`, the log-archive stack (its account, Region and stack name), whose state key and workspace
+ * are apart from those of the same account's own stack ({@link logArchiveStateKey}, {@link logArchiveWorkspaceName}).
+ */
+export type BackendTarget = Pick<AccountConfig, 'accountId' | 'homeRegion' | 'stackName'> & {
+  /** @default 'account' */
+  readonly kind?: 'account' | 'log-archive';
+};
+
+/**
+ * Adds the backend that `state` describes to `stack`, the stack of `account` ({@link BackendTarget}; the log-archive
+ * stack's key is `<keyPrefix>/log-archive/<accountId>/<region>/terraform.tfstate`).
  *
  * - `s3`: `terraform.backend.s3` with `bucket`, `region`, `key` = `<keyPrefix>/<accountId>/<homeRegion>/terraform.tfstate`
  *   (see {@link stateKey}; every stack has its own key, FC-14), `encrypt = true`, `kms_key_id` when `state.kmsKeyId` is set,
@@ -34,13 +45,14 @@ import type { AccountConfig, StateConfig } from '../config/types';
  * @param account the account whose stack this is; `stackName`, `accountId` and `homeRegion` are used
  * @throws Error when `state.backend` is not one of `s3`, `local`, `cloud` (cannot happen for a config from `loadConfig`)
  */
-export function applyBackend(stack: TerraformStack, state: StateConfig, account: AccountConfig): void {
+export function applyBackend(stack: TerraformStack, state: StateConfig, account: BackendTarget): void {
+  const archive = account.kind === 'log-archive';
   switch (state.backend) {
     case 's3': {
       new S3Backend(stack, {
         bucket: state.bucket,
         region: state.region,
-        key: stateKey(state.keyPrefix, account.accountId, account.homeRegion),
+        key: (archive ? logArchiveStateKey : stateKey)(state.keyPrefix, account.accountId, account.homeRegion),
         encrypt: true,
         ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
         ...(state.roleArn ? { assumeRole: { roleArn: state.roleArn } } : {}),
@@ -59,7 +71,10 @@ export function applyBackend(stack: TerraformStack, state: StateConfig, account:
       new CloudBackend(stack, {
         organization: state.organization,
         hostname: state.hostname,
-        workspaces: new NamedCloudWorkspace(workspaceName(state.workspacePrefix, account.accountId, account.homeRegion), state.project),
+        workspaces: new NamedCloudWorkspace(
+          (archive ? logArchiveWorkspaceName : workspaceName)(state.workspacePrefix, account.accountId, account.homeRegion),
+          state.project,
+        ),
       });
       return;
     }

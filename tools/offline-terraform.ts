@@ -12,7 +12,8 @@
  * The mirror comes from `CLOUDTRAIL_GUARD_PROVIDER_MIRROR`, or else the first of a few well-known folders that holds
  * one. The CLI configuration that points terraform at it is written by the project (tools/terraform-cli-config.ts).
  * In a copy of the stack, and only there, the remote backend is swapped for a local one, and the provider gets fake
- * credentials, the skip_* settings, and loses assume_role and allowed_account_ids (both need AWS). Everything else is
+ * credentials, the skip_* settings, and loses assume_role and allowed_account_ids (both need AWS); the log archive's key
+ * ARN, which a stack delivering to the archive reads from KMS, is stubbed (tools/offline-stubs.ts). Everything else is
  * the synthesized JSON as is. The plan (`-refresh=false`) reads nothing from AWS: against an empty state it shows what
  * would be created; against a prior state, what would change.
  */
@@ -21,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stubArchiveKeyData } from './offline-stubs';
 import { DEFAULT_CLI_CONFIG, isProviderMirror, MIRROR_ENV, writeCliConfig } from './terraform-cli-config';
 
 /** Folders searched for a provider mirror when `CLOUDTRAIL_GUARD_PROVIDER_MIRROR` is not set. */
@@ -112,6 +114,8 @@ export function offlineCopy(stack: Record<string, any>): Record<string, any> {
       skip_region_validation: true,
     });
   }
+  // The log archive's key ARN, read from KMS at plan time in stacks that deliver to the archive (tools/offline-stubs.ts).
+  stubArchiveKeyData(copy);
   return copy;
 }
 

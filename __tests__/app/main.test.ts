@@ -173,7 +173,12 @@ describe('staleStackEntries and removeStaleStacks', () => {
     expect(entries).toEqual([
       { name: A, folder: true, keptBecause: undefined },
       { name: 'cloudtrail-guard-333333333333-ap-southeast-2', folder: false, keptBecause: 'it is a link' },
-      { name: 'state', folder: true, keptBecause: 'not a stack folder of cloudtrail-guard (those are named cloudtrail-guard-<account>-<region>)' },
+      {
+        name: 'state',
+        folder: true,
+        keptBecause:
+          'not a stack folder of cloudtrail-guard (those are named cloudtrail-guard-<account>-<region>, or cloudtrail-guard-log-archive-<account>-<region>)',
+      },
     ]);
     expect(m.removeStaleStacks(out, entries)).toEqual([A]);
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['README', B, 'cloudtrail-guard-333333333333-ap-southeast-2', 'state']);

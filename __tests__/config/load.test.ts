@@ -37,13 +37,17 @@ describe('loadConfig on the examples', () => {
         snsTopicName: undefined,
         cloudWatchLogs: undefined,
       },
+      logDestination: 'own',
+      detectionOnly: false,
       logBucket: { name: 'ct-logs-111111111111', arn: 'arn:aws:s3:::ct-logs-111111111111', s3KeyPrefix: 'logs' },
       kmsKey: { alias: 'alias/cloudtrail-logs', deletionWindowInDays: 30, existingKeyArn: undefined },
       configRule: { name: 'cloudtrail-enabled', maximumExecutionFrequency: 'One_Hour', recorder: 'existing', createServiceLinkedRole: true },
       remediation: { maximumAutomaticAttempts: 5, retryAttemptSeconds: 60, concurrentExecutionRatePercentage: 10, errorPercentage: 10, fastPath: true },
+      // On the guard's IAM path, which the tamper SCP exempts and protects.
       automationRole: {
         name: 'cloudtrail-guard-automation-us-east-1',
-        arn: 'arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1',
+        path: '/cloudtrail-guard/',
+        arn: 'arn:aws:iam::111111111111:role/cloudtrail-guard/cloudtrail-guard-automation-us-east-1',
       },
       runbook: { documentName: 'cloudtrail-guard-enable-trail' },
       tags: { team: 'security' },
@@ -65,6 +69,127 @@ describe('loadConfig on the examples', () => {
     ]);
     expect(c.accounts.map((a) => a.trail.name)).toEqual(['org-audit', 'account-audit', 'cloudtrail-guard']);
     expect(c.accounts.map((a) => a.configRule.recorder)).toEqual(['existing', 'create', 'existing']);
+  });
+});
+
+describe('the log archive (issue #11)', () => {
+  test('log-archive.yaml: the archive normalised, each account delivering to it, served as exactly the listed accounts', () => {
+    const c = loadConfig(example('log-archive.yaml'));
+    expect(c.logArchive).toEqual({
+      accountId: '444444444444',
+      region: 'eu-west-1',
+      partition: 'aws',
+      stackName: 'cloudtrail-guard-log-archive-444444444444-eu-west-1',
+      deploymentRoleArn: 'arn:aws:iam::444444444444:role/cloudtrail-guard-deployer',
+      bucket: {
+        name: 'cloudtrail-guard-archive-444444444444-eu-west-1',
+        arn: 'arn:aws:s3:::cloudtrail-guard-archive-444444444444-eu-west-1',
+      },
+      accessLogBucketName: 'cloudtrail-guard-archive-access-444444444444-eu-west-1',
+      s3KeyPrefix: 'logs',
+      breakGlassRoleArns: ['arn:aws:iam::444444444444:role/break-glass'],
+      logReaderArns: ['arn:aws:iam::444444444444:role/log-reader'],
+      objectLock: { mode: 'GOVERNANCE', retentionDays: 365 },
+      lifecycle: {
+        transitions: [
+          { days: 90, storageClass: 'STANDARD_IA' },
+          { days: 365, storageClass: 'GLACIER' },
+        ],
+        noncurrentVersionExpirationDays: 30,
+        abortIncompleteMultipartUploadDays: 7,
+      },
+      accessLogExpirationDays: 400,
+      kmsKey: {
+        accountId: '444444444444',
+        deploymentRoleArn: 'arn:aws:iam::444444444444:role/cloudtrail-guard-deployer',
+        alias: 'alias/cloudtrail-guard-archive',
+        aliasArn: 'arn:aws:kms:eu-west-1:444444444444:alias/cloudtrail-guard-archive',
+      },
+      served: { accountIds: ['222222222222', '333333333333'] },
+      accountTrailNames: ['cloudtrail-guard'],
+      tags: {},
+    });
+    for (const a of c.accounts) {
+      expect(a.logDestination).toBe('archive');
+      expect(a.detectionOnly).toBe(false);
+      expect(a.logBucket).toEqual({
+        name: 'cloudtrail-guard-archive-444444444444-eu-west-1',
+        arn: 'arn:aws:s3:::cloudtrail-guard-archive-444444444444-eu-west-1',
+        s3KeyPrefix: 'logs',
+      });
+      expect(a.kmsKey.archive).toEqual({ aliasArn: 'arn:aws:kms:eu-west-1:444444444444:alias/cloudtrail-guard-archive' });
+      expect(a.kmsKey.existingKeyArn).toBeUndefined();
+    }
+  });
+
+  test('organization.yaml: the organization trail delivers to the archive; the listed member only detects; the SCP by patterns', () => {
+    const c = loadConfig(example('organization.yaml'));
+    expect(c.logArchive?.organizationTrail).toEqual({
+      trailArn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-audit',
+      organizationId: 'o-abc123def4',
+    });
+    expect(c.logArchive?.served).toBeUndefined();
+    expect(c.logArchive?.accountTrailNames).toEqual([]);
+    expect(c.accounts.map((a) => [a.accountId, a.logDestination, a.detectionOnly])).toEqual([
+      ['111111111111', 'archive', false],
+      ['222222222222', 'archive', true],
+    ]);
+    expect(c.organization?.tamperProtection).toEqual({
+      targetIds: ['r-ab12'],
+      trailNames: ['org-audit'],
+      deploymentRolePatterns: ['arn:aws:iam::*:role/cloudtrail-guard-deployer'],
+      breakGlassRolePatterns: ['arn:aws:iam::*:role/break-glass'],
+    });
+  });
+
+  const LA = `logArchive:
+  accountId: "444444444444"
+  region: eu-west-1
+  deploymentRoleArn: arn:aws:iam::444444444444:role/deploy
+  breakGlassRoleArns: [arn:aws:iam::444444444444:role/break-glass]
+  s3KeyPrefix: /logs/
+`;
+  test('with an organization, account trails delivering to the archive are served as the whole organization', () => {
+    const c = parseConfig(
+      `estate: test
+state: { backend: local }
+organization:
+  id: o-abc123def4
+  managementAccountId: "111111111111"
+${LA}accounts:
+  - { accountId: "222222222222", homeRegion: eu-west-1, logDestination: archive, trail: { name: member-audit } }
+  - { accountId: "333333333333", homeRegion: eu-west-1 }
+`,
+      'x.yaml',
+    );
+    expect(c.logArchive?.served).toEqual({ organizationId: 'o-abc123def4' });
+    expect(c.logArchive?.accountTrailNames).toEqual(['member-audit']);
+    expect(c.logArchive?.s3KeyPrefix).toBe('logs');
+    expect(c.accounts[1].logDestination).toBe('own');
+    expect(c.accounts[1].logBucket.name).toBe('cloudtrail-guard-logs-333333333333-eu-west-1');
+  });
+
+  test('a key in a security account, and an existing key (read by nothing: its ARN is given)', () => {
+    const yaml = (kmsKey: string) => `estate: test
+state: { backend: local }
+${LA}  kmsKey: ${kmsKey}
+accounts:
+  - { accountId: "222222222222", homeRegion: eu-west-1, logDestination: archive }
+`;
+    const security = parseConfig(yaml('{ accountId: "555555555555", deploymentRoleArn: "arn:aws:iam::555555555555:role/key-deploy" }'), 'x.yaml');
+    expect(security.logArchive?.kmsKey).toEqual({
+      accountId: '555555555555',
+      deploymentRoleArn: 'arn:aws:iam::555555555555:role/key-deploy',
+      alias: 'alias/cloudtrail-guard-archive',
+      aliasArn: 'arn:aws:kms:eu-west-1:555555555555:alias/cloudtrail-guard-archive',
+    });
+    const key = 'arn:aws:kms:eu-west-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const existing = parseConfig(yaml(`{ existingKeyArn: "${key}" }`), 'x.yaml');
+    expect(existing.logArchive?.kmsKey.existingKeyArn).toBe(key);
+    expect(existing.accounts[0].kmsKey.archive).toEqual({
+      aliasArn: 'arn:aws:kms:eu-west-1:555555555555:alias/cloudtrail-guard-archive',
+      keyArn: key,
+    });
   });
 });
 
@@ -94,7 +219,9 @@ describe('FC-03 and FC-04: names and ARNs are built, never left undefined', () =
     const c = parseConfig(base('  - { accountId: "222222222222", homeRegion: us-gov-west-1 }'), 'x.yaml');
     expect(c.accounts[0].partition).toBe('aws-us-gov');
     expect(c.accounts[0].trail.arn).toBe('arn:aws-us-gov:cloudtrail:us-gov-west-1:222222222222:trail/cloudtrail-guard');
-    expect(c.accounts[0].automationRole.arn).toBe('arn:aws-us-gov:iam::222222222222:role/cloudtrail-guard-automation-us-gov-west-1');
+    expect(c.accounts[0].automationRole.arn).toBe(
+      'arn:aws-us-gov:iam::222222222222:role/cloudtrail-guard/cloudtrail-guard-automation-us-gov-west-1',
+    );
   });
 
   test.each([

@@ -47,6 +47,91 @@ const role = (rest: string, account = '111111111111'): string => `arn:aws:iam::$
 const longPath = (segments: number, length: number): string =>
   Array.from({ length: segments }, () => 'p'.repeat(length)).join('/') + '/';
 
+/** A tamper SCP block that the loader accepts with only the management account. */
+const TAMPER = {
+  targetIds: ['r-ab12'],
+  deploymentRolePatterns: ['arn:aws:iam::*:role/deployer'],
+  breakGlassRolePatterns: ['arn:aws:iam::*:role/break-glass'],
+};
+/** A log archive that the one account delivers to. */
+const withArchive = (logArchive: Config = {}): Config => ({
+  ...base(),
+  logArchive: {
+    accountId: '444444444444',
+    region: 'us-east-1',
+    deploymentRoleArn: role('deploy', '444444444444'),
+    breakGlassRoleArns: [role('break-glass', '444444444444')],
+    ...logArchive,
+  },
+  accounts: [{ accountId: '111111111111', homeRegion: 'us-east-1', logDestination: 'archive' }],
+});
+const DAYS = [1, 36500, 0, 36501, 1.5, '30', -1];
+const ARCHIVE_PROBES: Array<[string, Config, ReadonlyArray<string | number>, unknown[]]> = [
+  ['logArchive.accountId', withArchive(), ['logArchive', 'accountId'], ['444444444444', '4444', 444444444444, null]],
+  ['logArchive.region', withArchive(), ['logArchive', 'region'], ['us-east-1', 'us-moon-1', 'us-iso-east-1', '']],
+  [
+    'logArchive.deploymentRoleArn',
+    withArchive(),
+    ['logArchive', 'deploymentRoleArn'],
+    [role('deploy', '444444444444'), role('a/b/deploy', '444444444444'), role('null', '444444444444'), 'arn:aws:iam::444444444444:user/x', role('x*', '444444444444')],
+  ],
+  ['logArchive.s3KeyPrefix', withArchive(), ['logArchive', 's3KeyPrefix'], ['logs', '/logs/', '', 'a//b', 'AWSLogs', 'a*', 'logs/null', 'a'.repeat(201)]],
+  [
+    'logArchive.breakGlassRoleArns',
+    withArchive(),
+    ['logArchive', 'breakGlassRoleArns'],
+    [[role('break-glass', '444444444444')], [role('ops/bg', '444444444444')], [], [role('x*', '444444444444')], [role('null', '444444444444')], 'x'],
+  ],
+  [
+    'logArchive.logReaderArns',
+    withArchive(),
+    ['logArchive', 'logReaderArns'],
+    [
+      [role('reader', '444444444444')],
+      ['arn:aws:iam::444444444444:root'],
+      ['arn:aws:iam::444444444444:user/ops/alice'],
+      [],
+      ['arn:aws:iam::444444444444:group/readers'],
+      ['arn:aws:iam::444444444444:user/null'],
+      ['arn:aws:iam::444444444444:role/a*'],
+      ['arn:aws:sts::444444444444:assumed-role/r/s'],
+    ],
+  ],
+  ['logArchive.objectLock.mode', withArchive({ objectLock: { mode: 'GOVERNANCE', retentionDays: 1 } }), ['logArchive', 'objectLock', 'mode'], ['GOVERNANCE', 'COMPLIANCE', 'governance', 'LEGAL_HOLD', null]],
+  ['logArchive.objectLock.retentionDays', withArchive({ objectLock: { mode: 'GOVERNANCE', retentionDays: 1 } }), ['logArchive', 'objectLock', 'retentionDays'], DAYS],
+  [
+    'logArchive.lifecycle.transitions[].days',
+    withArchive({ lifecycle: { transitions: [{ days: 0, storageClass: 'GLACIER' }] } }),
+    ['logArchive', 'lifecycle', 'transitions', 0, 'days'],
+    [0, 36500, 36501, -1, 1.5, '5'],
+  ],
+  [
+    'logArchive.lifecycle.transitions[].storageClass',
+    withArchive({ lifecycle: { transitions: [{ days: 400, storageClass: 'GLACIER' }] } }),
+    ['logArchive', 'lifecycle', 'transitions', 0, 'storageClass'],
+    ['GLACIER', 'DEEP_ARCHIVE', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'STANDARD_IA', 'ONEZONE_IA', 'STANDARD', 'glacier', ''],
+  ],
+  ['logArchive.lifecycle.expirationDays', withArchive(), ['logArchive', 'lifecycle', 'expirationDays'], DAYS],
+  ['logArchive.lifecycle.noncurrentVersionExpirationDays', withArchive(), ['logArchive', 'lifecycle', 'noncurrentVersionExpirationDays'], DAYS],
+  ['logArchive.lifecycle.abortIncompleteMultipartUploadDays', withArchive(), ['logArchive', 'lifecycle', 'abortIncompleteMultipartUploadDays'], DAYS],
+  ['logArchive.accessLogExpirationDays', withArchive(), ['logArchive', 'accessLogExpirationDays'], DAYS],
+  ['logArchive.kmsKey.accountId', withArchive(), ['logArchive', 'kmsKey', 'accountId'], ['444444444444', '5555', 555555555555]],
+  [
+    'logArchive.kmsKey.deploymentRoleArn',
+    withArchive({ kmsKey: { accountId: '555555555555' } }),
+    ['logArchive', 'kmsKey', 'deploymentRoleArn'],
+    [role('key-deploy', '555555555555'), role('null', '555555555555'), 'arn:aws:iam::555555555555:user/x'],
+  ],
+  [
+    'logArchive.kmsKey.existingKeyArn',
+    withArchive(),
+    ['logArchive', 'kmsKey', 'existingKeyArn'],
+    [KEY, 'arn:aws:kms:us-east-1:111111111111:alias/x', KEY.toUpperCase(), '1234abcd-12ab-34cd-56ef-1234567890ab'],
+  ],
+  ['logArchive.tags', withArchive(), ['logArchive', 'tags'], [{ team: 'security' }, { 'aws:x': 'y' }, { 'cloudtrail-guard:x': 'y' }, manyTags(48)]],
+  ['accounts[].logDestination', withArchive(), ['accounts', 0, 'logDestination'], ['archive', 'own', 'central', 'Archive', null, true]],
+];
+
 /** [field, base config, path, probe values]. */
 const PROBES: Array<[string, Config, ReadonlyArray<string | number>, unknown[]]> = [
   [
@@ -225,23 +310,33 @@ const PROBES: Array<[string, Config, ReadonlyArray<string | number>, unknown[]]>
   ],
   [
     'organization.tamperProtection.targetIds',
-    { ...base(), organization: { id: 'o-abc123def4', managementAccountId: '111111111111' } },
+    { ...base(), organization: { id: 'o-abc123def4', managementAccountId: '111111111111', tamperProtection: TAMPER } },
     ['organization', 'tamperProtection', 'targetIds'],
     [['r-ab12'], [], ['ou-ab12-abcdefgh'], ['x'], ['222222222222'], ['r-AB12']],
   ],
-  [
-    'organization.tamperProtection.exemptRoleArns',
-    {
-      ...base(),
-      organization: {
-        id: 'o-abc123def4',
-        managementAccountId: '111111111111',
-        tamperProtection: { targetIds: ['r-ab12'] },
-      },
-    },
-    ['organization', 'tamperProtection', 'exemptRoleArns'],
-    [[role('x', '222222222222')], [role('x*', '222222222222')], [], [role('null', '222222222222')]],
-  ],
+  ...(['deploymentRolePatterns', 'breakGlassRolePatterns'] as const).map(
+    (field): [string, Config, ReadonlyArray<string | number>, unknown[]] => [
+      `organization.tamperProtection.${field}`,
+      { ...base(), organization: { id: 'o-abc123def4', managementAccountId: '111111111111', tamperProtection: TAMPER } },
+      ['organization', 'tamperProtection', field],
+      [
+        ['arn:aws:iam::*:role/deployer'],
+        ['arn:aws:iam::222222222222:role/ops/d?ployer'],
+        ['arn:aws:iam::*:role/break-glass/*'],
+        [],
+        ['arn:aws:iam::*:role/*'],
+        ['arn:aws:iam::*:role/?x'],
+        ['arn:aws:iam::*:role/a//b'],
+        ['arn:aws:iam::*:role/null'],
+        ['arn:aws:iam::*:role/x/undefined/y'],
+        ['arn:aws:iam::1234:role/x'],
+        ['arn:aws:iam::*:user/x'],
+        ['arn:aws-iso:iam::*:role/x'],
+        [`arn:aws:iam::*:role/${'a'.repeat(512)}`],
+        ['arn:aws:iam::*:role/${x}'],
+      ],
+    ],
+  ),
   [
     'accounts[].accountId',
     base(),
@@ -448,6 +543,7 @@ const PROBES: Array<[string, Config, ReadonlyArray<string | number>, unknown[]]>
   ['defaults.logBucket.name (not a default)', base(), ['defaults', 'logBucket', 'name'], ['ct-logs']],
   ['defaults.kmsKey.existingKeyArn (not a default)', base(), ['defaults', 'kmsKey', 'existingKeyArn'], [KEY]],
   ['defaults.tags', base(), ['defaults', 'tags'], [{ a: 'b' }, manyTags(48), protoTags()]],
+  ...ARCHIVE_PROBES,
 ];
 
 /**

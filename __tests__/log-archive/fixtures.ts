@@ -209,3 +209,27 @@ export function bareStack(): TerraformStack {
   new AwsProvider(stack, 'aws', { region: ARCHIVE_REGION });
   return stack;
 }
+
+/**
+ * Account mode inside an organization, delivering to the log archive: the archive serves the whole organization
+ * (`aws:SourceOrgID`), whatever the number of accounts. No example has this layout; the docs-claims test and the
+ * synthesized-stack simulations use it.
+ */
+export const ARCHIVE_IN_ORGANIZATION_YAML = `
+estate: acme-org-accounts
+state: { backend: local }
+organization:
+  id: ${ORG_ID}
+  managementAccountId: "${MANAGEMENT}"
+logArchive:
+  accountId: "${ARCHIVE}"
+  region: ${ARCHIVE_REGION}
+  deploymentRoleArn: ${ARCHIVE_DEPLOYER}
+  s3KeyPrefix: ${PREFIX}
+  breakGlassRoleArns: [${BREAK_GLASS}]
+defaults:
+  logDestination: archive
+accounts:
+  - { accountId: "${MEMBER}", homeRegion: ${REGION} }
+  - { accountId: "${MEMBER_2}", homeRegion: ${ARCHIVE_REGION} }
+`;

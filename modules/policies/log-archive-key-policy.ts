@@ -115,6 +115,8 @@ export interface LogArchiveKeyPolicyProps {
  * - `AllowServedAccountsDescribeKey` (with `served`): any principal of a served account (`aws:PrincipalOrgID`, plus
  *   `aws:PrincipalOrgPaths`; or `kms:CallerAccount` over the list) may `kms:DescribeKey`, so that its stack reads the
  *   key ARN by alias ARN.
+ * - `AllowManagementAccountDescribeKey` (with `organizationTrail`, unless `served` is the organization, which covers
+ *   it): principals of the management account (`kms:CallerAccount`) may `kms:DescribeKey`, for the same reason.
  * - `AllowLogReadersDecrypt` (with `logReaderArns`).
  * - `DenyKeyDestruction`: {@link KEY_DESTRUCTION_ACTIONS} for all but `breakGlassRoleArns`.
  * - `DenyKeyAdministration`: {@link KEY_ADMINISTRATION_ACTIONS} for all but break-glass and `keyAdministratorArns`.
@@ -256,6 +258,18 @@ export function logArchiveKeyPolicy(p: LogArchiveKeyPolicyProps): PolicyDocument
                       }
                     : {}),
                 },
+        }
+      : undefined,
+    // The management account's stack reads the key ARN by alias ARN too (its organization trail), and its automation
+    // role describes the key; served organization principals are covered by AllowServedAccountsDescribeKey already.
+    orgTrail && !(p.served && 'organizationId' in p.served)
+      ? {
+          Sid: 'AllowManagementAccountDescribeKey',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'kms:DescribeKey',
+          Resource: '*',
+          Condition: { StringEquals: { 'kms:CallerAccount': parseTrailArn(p.partition, orgTrail.trailArn).account } },
         }
       : undefined,
     readers.length
