@@ -1,6 +1,6 @@
 /** main.ts: what a synth writes, what it removes, and what it leaves behind when a construct refuses its input. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/synth';
@@ -128,6 +128,19 @@ describe('staleStackEntries and removeStaleStacks', () => {
     (...fs: Array<(dir: string) => void>) =>
     (dir: string) =>
       fs.forEach((f) => f(dir));
+
+  test("a stale log-archive stack folder is one of ours: removed when it holds only cdktf's files, kept with state", () => {
+    const LA = 'cloudtrail-guard-log-archive-444444444444-eu-west-1';
+    const out = mkdtempSync(join(tmpdir(), 'ctg-stale-'));
+    for (const d of [LA, B]) mkdirSync(join(out, 'stacks', d), { recursive: true });
+    writeFileSync(join(out, 'stacks', LA, 'cdk.tf.json'), '{}');
+    expect(m.staleStackEntries(out, [B])).toEqual([{ name: LA, folder: true, keptBecause: undefined }]);
+    writeFileSync(join(out, 'stacks', LA, 'terraform.tfstate'), '{}');
+    expect(m.staleStackEntries(out, [B])).toEqual([{ name: LA, folder: true, keptBecause: STATE }]);
+    rmSync(join(out, 'stacks', LA, 'terraform.tfstate'));
+    expect(m.removeStaleStacks(out, m.staleStackEntries(out, [B]))).toEqual([LA]);
+    rmSync(out, { recursive: true, force: true });
+  });
 
   test.each<[string, (dir: string) => void, string | undefined]>([
     ['only what cdktf writes (JSON)', all(file('cdk.tf.json'), file('.terraform.lock.hcl'), file('plan')), undefined],
